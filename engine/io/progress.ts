@@ -1,0 +1,90 @@
+// Training progress on the console. On a terminal, one live line is rewritten in place
+// ('\r' then the line, then ESC[K to clear what a longer previous line left behind):
+//   epoch 3/10  120/469  loss 0.1234  5230 samples/s  ETA 0:08
+// When output goes to a file or pipe (a log), nothing is written until the epoch ends, and then
+// one plain line per epoch:
+//   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
+// The loss shown is the mean over the steps so far, which is steadier than the last batch's.
+import { formatDuration, formatNumber } from './format';
+
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface ProgressOptions {
+  name: string; // e.g. "epoch 3/10"
+  total: number; // steps in this epoch
+  stream?: ProgressStream;
+  now?: () => number; // clock in milliseconds, replaceable in tests
+}
+
+const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
+const CLEAR_TO_END_OF_LINE = '\x1b[K';
+const MS_PER_SECOND = 1000;
+
+export class Progress {
+  private readonly name: string;
+  private readonly total: number;
+  private readonly stream: ProgressStream;
+  private readonly now: () => number;
+  private readonly startMs: number;
+  private steps = 0; // the latest step reported
+  private updates = 0; // how many losses lossSum holds
+  private lossSum = 0;
+  private samples = 0;
+  private lastDrawMs = -Infinity;
+
+  constructor({ name, total, stream = process.stdout, now = () => performance.now() }: ProgressOptions) {
+    if (!Number.isInteger(total) || total < 1) throw new Error(`Progress "${name}": total = ${total} must be a positive integer`);
+    this.name = name;
+    this.total = total;
+    this.stream = stream;
+    this.now = now;
+    this.startMs = now();
+  }
+
+  /** Records step `step` (1-based) with its batch loss and the number of samples it processed. */
+  update(step: number, { loss, samples }: { loss: number; samples: number }): void {
+    if (!Number.isInteger(step) || step < 1 || step > this.total) {
+      throw new Error(`Progress "${this.name}": step ${step} is outside 1..${this.total}`);
+    }
+    this.steps = step;
+    this.updates += 1;
+    this.lossSum += loss;
+    this.samples += samples;
+    const nowMs = this.now();
+    if (!this.stream.isTTY) return;
+    if (nowMs - this.lastDrawMs < REDRAW_INTERVAL_MS && step !== this.total) return;
+    this.lastDrawMs = nowMs;
+    this.stream.write(`\r${this.liveLine(nowMs)}${CLEAR_TO_END_OF_LINE}`);
+  }
+
+  /** Writes the epoch's one summary line, with any extra values (e.g. test loss) appended. */
+  end(epochSummary: Record<string, number | string> = {}): string {
+    const elapsedSeconds = (this.now() - this.startMs) / MS_PER_SECOND;
+    const extras = Object.entries(epochSummary).map(([key, value]) => `  ${key} ${typeof value === 'number' ? formatNumber(value) : value}`);
+    const line =
+      `${this.name}: ${this.steps}/${this.total} steps  loss ${this.meanLoss()}  ` +
+      `${this.rate(elapsedSeconds)} samples/s  ${formatDuration(elapsedSeconds)}${extras.join('')}`;
+    this.stream.write(this.stream.isTTY ? `\r${line}${CLEAR_TO_END_OF_LINE}\n` : `${line}\n`);
+    return line;
+  }
+
+  private liveLine(nowMs: number): string {
+    const elapsedSeconds = (nowMs - this.startMs) / MS_PER_SECOND;
+    const etaSeconds = (elapsedSeconds / this.steps) * (this.total - this.steps);
+    return (
+      `${this.name}  ${this.steps}/${this.total}  loss ${this.meanLoss()}  ` +
+      `${this.rate(elapsedSeconds)} samples/s  ETA ${formatDuration(etaSeconds)}`
+    );
+  }
+
+  private meanLoss(): string {
+    return this.updates === 0 ? '-' : formatNumber(this.lossSum / this.updates);
+  }
+
+  private rate(elapsedSeconds: number): string {
+    return elapsedSeconds > 0 ? String(Math.round(this.samples / elapsedSeconds)) : '-';
+  }
+}

@@ -1,0 +1,55 @@
+// Training progress lines, with a fake clock and fake streams: exact text for a log file
+// (one line per epoch) and for a terminal (a live line rewritten in place, throttled).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Progress } from '../engine/io/progress';
+
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  return { isTTY, writes, write: (text: string) => writes.push(text) };
+}
+
+function fakeClock(timesMs: number[]) {
+  let i = 0;
+  return () => timesMs[Math.min(i++, timesMs.length - 1)];
+}
+
+// Four steps of 32 samples with losses 1, 0.5, 0.25, 0.25 (mean 0.5), one second apart.
+const LOSSES = [1, 0.5, 0.25, 0.25];
+const BATCH = 32;
+
+test('not a terminal: nothing during the epoch, then one plain line', () => {
+  const stream = fakeStream(false);
+  // clock reads: constructor, four updates, end
+  const progress = new Progress({ name: 'epoch 1/2', total: 4, stream, now: fakeClock([0, 1000, 2000, 3000, 4000, 4000]) });
+  LOSSES.forEach((loss, i) => progress.update(i + 1, { loss, samples: BATCH }));
+  assert.equal(stream.writes, []);
+  progress.end({ test_loss: 0.123456, note: 'best' });
+  // 128 samples in 4 s = 32 samples/s
+  assert.equal(stream.writes, ['epoch 1/2: 4/4 steps  loss 0.5  32 samples/s  0:04  test_loss 0.1235  note best\n']);
+});
+
+test('a terminal: a live line rewritten in place, at most every 100 ms, and the last step always', () => {
+  const stream = fakeStream(true);
+  // clock reads: constructor 0; steps at 1000, 1050 (too soon: not drawn), 3000, 3010 (last: drawn); end 3010
+  const progress = new Progress({ name: 'epoch 2/2', total: 4, stream, now: fakeClock([0, 1000, 1050, 3000, 3010, 3010]) });
+  LOSSES.forEach((loss, i) => progress.update(i + 1, { loss, samples: BATCH }));
+  progress.end();
+  assert.equal(stream.writes, [
+    // step 1: mean 1, 32 samples / 1 s, ETA 1 s/step * 3 steps
+    '\repoch 2/2  1/4  loss 1  32 samples/s  ETA 0:03\x1b[K',
+    // step 3: mean 1.75 / 3 = 0.5833, 96 samples / 3 s, ETA 1 s/step * 1 step
+    '\repoch 2/2  3/4  loss 0.5833  32 samples/s  ETA 0:01\x1b[K',
+    // step 4: mean 0.5, 128 samples / 3.01 s = 42.5
+    '\repoch 2/2  4/4  loss 0.5  43 samples/s  ETA 0:00\x1b[K',
+    '\repoch 2/2: 4/4 steps  loss 0.5  43 samples/s  0:03\x1b[K\n',
+  ]);
+});
+
+test('steps outside 1..total are rejected', () => {
+  const progress = new Progress({ name: 'epoch 1', total: 3, stream: fakeStream(false) });
+  assert.throws(() => progress.update(4, { loss: 0, samples: 1 }), /Progress "epoch 1": step 4 is outside 1..3/);
+  assert.throws(() => new Progress({ name: 'e', total: 0 }), /total = 0 must be a positive integer/);
+});
+
+test.run();

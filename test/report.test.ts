@@ -1,0 +1,66 @@
+// The HTML run report: every figure referenced, every metric and config value present and
+// escaped; number formatting by hand-worked values.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatDuration, formatNumber } from '../engine/io/format';
+import { writeReport } from '../engine/io/report';
+
+test('formatNumber: integers in full, others to 4 significant digits', () => {
+  assert.equal(
+    [3, 60000, 0.123456, 1234.5678, 0.000012346, 1.5e-7, NaN, -Infinity].map(formatNumber),
+    ['3', '60000', '0.1235', '1235', '0.00001235', '1.5e-7', 'NaN', '-Infinity'],
+  );
+});
+
+test('formatDuration: m:ss below an hour, h:mm:ss above', () => {
+  assert.equal([0, 7.4, 59.6, 754, 3723, -1].map(formatDuration), ['0:00', '0:07', '1:00', '12:34', '1:02:03', '?']);
+});
+
+test('writeReport references every figure and shows every metric and config value, escaped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  writeFileSync(join(dir, 'loss.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(dir, 'samples grid#1.png'), '');
+  const path = writeReport(dir, {
+    title: 'VAE <MNIST> & friends',
+    config: { epochs: 10, learningRate: 0.001, layers: [784, 400, 20], note: 'a "quoted" note' },
+    metrics: [
+      { epoch: 1, train_loss: 163.456789, test_loss: 140.1 },
+      { epoch: 2, train_loss: 120.5, test_loss: 118.04, note: 'lr <- lr/2' },
+    ],
+    figures: [
+      { title: 'Loss', file: 'loss.svg', caption: 'train & test' },
+      { title: 'Samples', file: 'samples grid#1.png' },
+    ],
+  });
+  assert.is(path, join(dir, 'report.html'));
+  assert.equal(readdirSync(dir).sort(), ['loss.svg', 'report.html', 'samples grid#1.png']);
+  const html = readFileSync(path, 'utf8');
+  assert.ok(html.startsWith('<!DOCTYPE html>'));
+  assert.ok(html.includes('<title>VAE &lt;MNIST&gt; &amp; friends</title>'));
+  assert.ok(html.includes('<img src="loss.svg"'));
+  assert.ok(html.includes('<img src="samples%20grid%231.png"'));
+  assert.ok(html.includes('<figcaption>train &amp; test</figcaption>'));
+  assert.ok(html.includes('<code>[784,400,20]</code>'));
+  assert.ok(html.includes('<code>a &quot;quoted&quot; note</code>'));
+  assert.ok(html.includes('<tr><th>epoch</th><th>train_loss</th><th>test_loss</th><th>note</th></tr>'));
+  const cells = (row: string) => [...row.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
+  const rows = [...html.matchAll(/<tr>(<td.*?)<\/tr>/g)].map((m) => cells(m[1]));
+  assert.equal(rows, [
+    ['1', '163.5', '140.1', ''],
+    ['2', '120.5', '118', 'lr &lt;- lr/2'],
+  ]);
+  assert.not.ok(html.includes('<script'), 'no scripts: viewable offline as is');
+});
+
+test('writeReport refuses a figure that does not exist', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  assert.throws(
+    () => writeReport(dir, { title: 't', config: {}, metrics: [], figures: [{ title: 'x', file: 'missing.png' }] }),
+    /writeReport: figure file .*missing\.png does not exist/,
+  );
+});
+
+test.run();

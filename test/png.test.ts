@@ -106,6 +106,20 @@ test('row labels are drawn in white on a dark background, left of each row', () 
   assert.is(greyRows(grid)[1][10], 128); // the first image, right of the strip and padding
 });
 
+test('captions too wide for their column are drawn smaller, and widen the columns if still too wide', () => {
+  // Two black 5x5 images at scale 2 (10 pixels wide). 'ab' is 11 font pixels wide: too wide at
+  // text scale 2 and 1, so text is drawn at scale 1 and each column slot widens to 11 pixels,
+  // the image at its left (offset floor((11 - 10) / 2) = 0). Caption strip: 2 + 7 + 2 = 11 tall.
+  const grid = imageGrid(new Float32Array(50), [2, 1, 5, 5], { columns: 2, padding: 0, scale: 2, columnLabels: ['ab', 'c'] });
+  assert.is(grid.width, 2 * 11);
+  assert.is(grid.height, 11 + 10);
+  const ab = ['......#....', '......#....', '.###..#.##.', '....#.##..#', '.####.#...#', '#...#.#...#', '.####.####.'];
+  assert.is(picture(grid, 0, 2, 11, 7, 0), ab.join(' '));
+  // 'c' (5 wide) is centred in the second slot: x = 11 + floor((11 - 5) / 2) = 14.
+  assert.is(picture(grid, 14, 2, 5, 7, 0), '..... ..... .###. #.... #.... #...# .###.');
+  assert.is(picture(grid, 0, 11, 22, 1, 0), '##########.##########.');
+});
+
 test('bad shapes and options are rejected with the offending values', () => {
   assert.throws(() => imageGrid(new Float32Array(8), [2, 2, 1, 2]), /C = 2, but only 1 \(grey\) or 3 \(RGB\)/);
   assert.throws(() => imageGrid(new Float32Array(7), [2, 1, 2, 2]), /holds 8 values but images has 7/);

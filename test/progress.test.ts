@@ -26,7 +26,7 @@ test('not a terminal: nothing during the epoch, then one plain line', () => {
   assert.equal(stream.writes, []);
   progress.end({ test_loss: 0.123456, note: 'best' });
   // 128 samples in 4 s = 32 samples/s
-  assert.equal(stream.writes, ['epoch 1/2: 4/4 steps  loss 0.5  32 samples/s  0:04  test_loss 0.1235  note best\n']);
+  assert.equal(stream.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04  test_loss 0.1235  note best\n']);
 });
 
 test('a terminal: a live line rewritten in place, at most every 100 ms, and the last step always', () => {
@@ -41,8 +41,8 @@ test('a terminal: a live line rewritten in place, at most every 100 ms, and the 
     // step 3: mean 1.75 / 3 = 0.5833, 96 samples / 3 s, ETA 1 s/step * 1 step
     '\repoch 2/2  3/4  loss 0.5833  32 samples/s  ETA 0:01\x1b[K',
     // step 4: mean 0.5, 128 samples / 3.01 s = 42.5
-    '\repoch 2/2  4/4  loss 0.5  43 samples/s  ETA 0:00\x1b[K',
-    '\repoch 2/2: 4/4 steps  loss 0.5  43 samples/s  0:03\x1b[K\n',
+    '\repoch 2/2  4/4  loss 0.5000  43 samples/s  ETA 0:00\x1b[K',
+    '\repoch 2/2: 4/4 steps  loss 0.5000  43 samples/s  0:03\x1b[K\n',
   ]);
 });
 

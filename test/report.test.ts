@@ -10,8 +10,8 @@ import { writeReport } from '../engine/io/report';
 
 test('formatNumber: integers in full, others to 4 significant digits', () => {
   assert.equal(
-    [3, 60000, 0.123456, 1234.5678, 0.000012346, 1.5e-7, NaN, -Infinity].map(formatNumber),
-    ['3', '60000', '0.1235', '1235', '0.00001235', '1.5e-7', 'NaN', '-Infinity'],
+    [3, 60000, 0.123456, 0.5, 110.01, -1234.5678, 60000.5, 0.000012346, 1.5e-7, NaN, -Infinity].map(formatNumber),
+    ['3', '60000', '0.1235', '0.5000', '110.0', '-1235', '60001', '0.00001235', '1.500e-7', 'NaN', '-Infinity'],
   );
 });
 
@@ -50,7 +50,7 @@ test('writeReport references every figure and shows every metric and config valu
   const rows = [...html.matchAll(/<tr>(<td.*?)<\/tr>/g)].map((m) => cells(m[1]));
   assert.equal(rows, [
     ['1', '163.5', '140.1', ''],
-    ['2', '120.5', '118', 'lr &lt;- lr/2'],
+    ['2', '120.5', '118.0', 'lr &lt;- lr/2'],
   ]);
   assert.not.ok(html.includes('<script'), 'no scripts: viewable offline as is');
 });

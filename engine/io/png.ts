@@ -12,6 +12,7 @@
 //     leftStrip
 //
 // Each image is scaled up by an integer `scale` (nearest neighbour) and placed in reading order.
+// Captions use the same scale when they fit and a smaller one when they do not (see gridLayout).
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { writeFileAtomic } from './files';
@@ -27,7 +28,7 @@ export interface GridOptions {
   columns?: number; // default ceil(sqrt(N)), a square-ish grid
   padding?: number; // pixels between images and around the edge, default 2
   padValue?: number; // grey level of padding and caption strips, in [0, 1], default 1 (white)
-  scale?: number; // integer upscaling factor for images and captions, default 1
+  scale?: number; // integer upscaling factor for images (and captions, where they fit), default 1
   rowLabels?: string[]; // drawn left of each row
   columnLabels?: string[]; // drawn above each column
 }
@@ -54,34 +55,76 @@ export function imageGrid(images: Float32Array, shape: [number, number, number, 
   const scale = opts.scale ?? 1;
   const rows = Math.ceil(N / columns);
   checkOptions(columns, padding, padValue, scale, rows, opts);
-
-  const cellWidth = W * scale;
-  const cellHeight = H * scale;
-  const margin = CAPTION_MARGIN * scale;
   const rowLabels = opts.rowLabels ?? [];
   const columnLabels = opts.columnLabels ?? [];
-  const leftStrip = rowLabels.length > 0 ? Math.max(...rowLabels.map(textWidth)) * scale + 2 * margin : 0;
-  const topStrip = columnLabels.length > 0 ? GLYPH_HEIGHT * scale + 2 * margin : 0;
-  const cellLeft = (column: number) => leftStrip + padding + column * (cellWidth + padding);
-  const cellTop = (row: number) => topStrip + padding + row * (cellHeight + padding);
+  const layout = gridLayout(W * scale, H * scale, padding, scale, rowLabels, columnLabels);
 
-  const canvas = blankCanvas(cellLeft(columns), cellTop(rows), toByte(padValue));
+  const canvas = blankCanvas(layout.slotLeft(columns), layout.slotTop(rows), toByte(padValue));
   for (let n = 0; n < N; n++) {
     const image = images.subarray(n * C * H * W, (n + 1) * C * H * W);
-    pasteImage(canvas, image, [C, H, W], scale, cellLeft(n % columns), cellTop(Math.floor(n / columns)));
+    const [row, column] = [Math.floor(n / columns), n % columns];
+    const left = layout.slotLeft(column) + centringOffset(layout.slotWidth, W * scale);
+    const top = layout.slotTop(row) + centringOffset(layout.slotHeight, H * scale);
+    pasteImage(canvas, image, [C, H, W], scale, left, top);
   }
 
   // Captions in black on a light background, white on a dark one.
   const ink = padValue >= 0.5 ? 0 : MAX_BYTE;
-  const textHeight = GLYPH_HEIGHT * scale;
+  const textScale = layout.textScale;
   rowLabels.forEach((label, row) => {
-    drawCaption(canvas, label, scale, ink, margin, cellTop(row) + Math.floor((cellHeight - textHeight) / 2));
+    const top = layout.slotTop(row) + centringOffset(layout.slotHeight, GLYPH_HEIGHT * textScale);
+    drawCaption(canvas, label, textScale, ink, layout.margin, top);
   });
   columnLabels.forEach((label, column) => {
-    const left = cellLeft(column) + Math.floor((cellWidth - textWidth(label) * scale) / 2);
-    drawCaption(canvas, label, scale, ink, left, margin);
+    const left = layout.slotLeft(column) + centringOffset(layout.slotWidth, textWidth(label) * textScale);
+    drawCaption(canvas, label, textScale, ink, left, layout.margin);
   });
   return canvas;
+}
+
+interface GridLayout {
+  textScale: number; // caption font pixels are textScale x textScale blocks
+  margin: number; // space around caption text
+  slotWidth: number; // the space each image gets: the image, or its caption if that is larger
+  slotHeight: number;
+  slotLeft: (column: number) => number; // left edge of a column's slot; slotLeft(columns) = canvas width
+  slotTop: (row: number) => number;
+}
+
+// Captions are drawn at the image scale if every caption fits beside or above its image, and
+// otherwise smaller (down to 1). A caption that does not fit even then widens the slots, so that
+// neighbouring captions never overlap.
+function gridLayout(
+  cellWidth: number,
+  cellHeight: number,
+  padding: number,
+  scale: number,
+  rowLabels: string[],
+  columnLabels: string[],
+): GridLayout {
+  const widestColumnLabel = Math.max(0, ...columnLabels.map(textWidth));
+  const labelHeight = rowLabels.length > 0 ? GLYPH_HEIGHT : 0;
+  let textScale = scale;
+  while (textScale > 1 && (widestColumnLabel * textScale > cellWidth || labelHeight * textScale > cellHeight)) textScale--;
+
+  const margin = CAPTION_MARGIN * textScale;
+  const slotWidth = Math.max(cellWidth, widestColumnLabel * textScale);
+  const slotHeight = Math.max(cellHeight, labelHeight * textScale);
+  const leftStrip = rowLabels.length > 0 ? Math.max(...rowLabels.map(textWidth)) * textScale + 2 * margin : 0;
+  const topStrip = columnLabels.length > 0 ? GLYPH_HEIGHT * textScale + 2 * margin : 0;
+  return {
+    textScale,
+    margin,
+    slotWidth,
+    slotHeight,
+    slotLeft: (column) => leftStrip + padding + column * (slotWidth + padding),
+    slotTop: (row) => topStrip + padding + row * (slotHeight + padding),
+  };
+}
+
+// Where something of size `inner` starts to sit centred in `outer` (rounded towards the start).
+function centringOffset(outer: number, inner: number): number {
+  return Math.floor((outer - inner) / 2);
 }
 
 function checkedShape(images: Float32Array, shape: number[]): number[] {

@@ -1,0 +1,127 @@
+// WebGPU elementwise kernels: the WGSL expression of every unary and binary op (the float32 twins of
+// backend/cpu/elementwise.ts), and how fill/unary/binary/where are dispatched.
+import fillSource from '../../../shaders/fill.wgsl';
+import unarySource from '../../../shaders/unary.wgsl';
+import binarySource from '../../../shaders/binary.wgsl';
+import whereSource from '../../../shaders/where.wgsl';
+import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
+import { stridesOf } from '../../tensor.js';
+import { UniformWriter, registerGpuKernel } from './registry.js';
+
+/** Threads per workgroup of every elementwise kernel. */
+export const ELEMENTWISE_WORKGROUP = 256;
+/** Most axes a strided kernel handles; the uniform arrays hold 4 axes per vec4. */
+export const MAX_RANK = 8;
+export const RANK_VEC4S = MAX_RANK / 4;
+export const rankHeader = `const RANK_VEC4S: u32 = ${RANK_VEC4S}u;\n`;
+
+const unaryWgsl: Record<UnaryOp, string> = {
+  neg: '-x',
+  abs: 'abs(x)',
+  sign: 'sign(x)',
+  exp: 'exp(x)',
+  log: 'log(x)',
+  sqrt: 'sqrt(x)',
+  relu: 'select(0.0, x, x > 0.0)',
+  leakyRelu: 'select(alpha * x, x, x > 0.0)',
+  // both branches are evaluated by select; each is finite where it is chosen
+  sigmoid: 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
+  // tanh(+-15) is +-1 in float32; clamping keeps e^2x from overflowing in some implementations
+  tanh: 'tanh(clamp(x, -15.0, 15.0))',
+  softplus: 'max(x, 0.0) + log(1.0 + exp(-abs(x)))',
+};
+
+const binaryWgsl: Record<BinaryOp, string> = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'a / b',
+  pow: 'pow_signed(a, b)',
+  maximum: 'max(a, b)',
+  minimum: 'min(a, b)',
+  lt: 'f32(a < b)',
+  le: 'f32(a <= b)',
+  gt: 'f32(a > b)',
+  ge: 'f32(a >= b)',
+  eq: 'f32(a == b)',
+  ne: 'f32(a != b)',
+};
+
+// WGSL's pow is exp2(b log2 a): undefined for a < 0 and NaN for 0^0. This follows Math.pow instead.
+// (NaN comes from a private variable: a NaN constant expression is a shader-creation error.)
+const powSigned = `
+var<private> nan_bits: u32 = 0x7fc00000u;
+fn pow_signed(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (a >= 0.0) { return pow(a, b); }
+  if (b != floor(b)) { return bitcast<f32>(nan_bits); }
+  let magnitude = pow(-a, b);
+  return select(magnitude, -magnitude, abs(b % 2.0) == 1.0);
+}
+`;
+
+const constants = () => ({ WG: ELEMENTWISE_WORKGROUP });
+const blocks = (n: number) => Math.ceil(n / ELEMENTWISE_WORKGROUP);
+const sizeOfShape = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+function checkRank(op: string, shape: number[]): void {
+  if (shape.length > MAX_RANK) throw new Error(`${op}: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
+}
+
+function isContiguous(shape: number[], strides: number[]): boolean {
+  const own = stridesOf(shape);
+  return strides.every((s, d) => s === own[d] || shape[d] === 1);
+}
+
+registerGpuKernel('fill', {
+  source: () => fillSource,
+  constants,
+  uniforms: ({ n, value }) => new UniformWriter().u32(n).f32(value).finish(),
+  workgroups: ({ n }) => blocks(n),
+});
+
+registerGpuKernel('unary', {
+  label: ({ op }) => `unary ${op}`,
+  source: ({ op }) => `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${unarySource}`,
+  constants,
+  uniforms: ({ n, alpha }) => new UniformWriter().u32(n).f32(alpha).finish(),
+  workgroups: ({ n }) => blocks(n),
+});
+
+registerGpuKernel('binary', {
+  label: ({ op }) => `binary ${op}`,
+  source: ({ op }) => `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32) -> f32 { return ${binaryWgsl[op]}; }\n${binarySource}`,
+  constants: ({ shape, aStrides, bStrides }) => ({
+    WG: ELEMENTWISE_WORKGROUP,
+    STRIDED_A: Number(!isContiguous(shape, aStrides)),
+    STRIDED_B: Number(!isContiguous(shape, bStrides)),
+  }),
+  uniforms: ({ op, shape, aStrides, bStrides }) => {
+    checkRank(op, shape);
+    return new UniformWriter()
+      .u32(sizeOfShape(shape))
+      .u32(shape.length)
+      .u32Vec4Array(shape, RANK_VEC4S)
+      .u32Vec4Array(aStrides, RANK_VEC4S)
+      .u32Vec4Array(bStrides, RANK_VEC4S)
+      .finish();
+  },
+  workgroups: ({ shape }) => blocks(sizeOfShape(shape)),
+});
+
+registerGpuKernel('where', {
+  source: () => `${rankHeader}${whereSource}`,
+  constants,
+  uniforms: ({ shape, condStrides, aStrides, bStrides }) => {
+    checkRank('where', shape);
+    return new UniformWriter()
+      .u32(sizeOfShape(shape))
+      .u32(shape.length)
+      .u32Vec4Array(shape, RANK_VEC4S)
+      .u32Vec4Array(condStrides, RANK_VEC4S)
+      .u32Vec4Array(aStrides, RANK_VEC4S)
+      .u32Vec4Array(bStrides, RANK_VEC4S)
+      .finish();
+  },
+  workgroups: ({ shape }) => blocks(sizeOfShape(shape)),
+});

@@ -1,0 +1,220 @@
+// The WebGPU backend. Storage is a pooled GPUBuffer; a kernel run records one compute pass into the open
+// command encoder; the encoder is submitted only when a result is read, when a host write must be ordered
+// after it, when the batch grows large, or on flush(). Nothing here reads back inside an op.
+//
+//   uniforms  every dispatch's uniform record goes into one arena (a 256-byte slot each), written with one
+//             queue.writeBuffer just before its batch is submitted; queue order makes reuse safe.
+//   pool      freed buffers go to a free list by size class, and are reused even while earlier recorded
+//             passes still read them: those passes run first, in queue order.
+//   errors    validation errors arrive as uncaptured-error events and are thrown at the next flush/read;
+//             passes, bind groups and pipelines carry the kernel's label, so the message names it.
+//   debug     with ENGINE_DEBUG=1 (or setDebug(true)) every kernel output is scanned for NaN/Inf on the GPU,
+//             and the next flush names the first kernel that produced one.
+import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
+import { acquireDevice } from './device.js';
+import { gpuKernels, spreadWorkgroups } from './registry.js';
+import { FiniteCheck } from './finite-check.js';
+import './elementwise.js';
+import './reduce.js';
+import './matmul.js';
+import './shape.js';
+import './random.js';
+
+const BYTES_PER_FLOAT = 4;
+const UNIFORM_SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
+const UNIFORM_ARENA_SLOTS = 4096; // also the most dispatches one submitted batch holds
+
+export class GpuStorage implements Storage {
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly size: number,
+  ) {}
+}
+
+/** Buffers come in size classes at most 1/8 apart, so a freed buffer fits many later requests. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return 256;
+  const step = 2 ** (Math.ceil(Math.log2(bytes)) - 3);
+  return Math.ceil(bytes / step) * step;
+}
+
+export class WebGpuBackend implements Backend {
+  readonly name = 'webgpu' as const;
+  private freeBuffers = new Map<number, GPUBuffer[]>();
+  private freeStaging = new Map<number, GPUBuffer[]>();
+  private live = new Set<GpuStorage>();
+  private liveBytes = 0;
+  private modules = new Map<string, GPUShaderModule>();
+  private pipelines = new Map<string, GPUComputePipeline>();
+  private encoder: GPUCommandEncoder | null = null;
+  private uniformArena: GPUBuffer;
+  private uniformStaging = new Uint8Array(UNIFORM_ARENA_SLOTS * UNIFORM_SLOT_BYTES);
+  private dispatches = 0;
+  private errors: string[] = [];
+  private finiteCheck: FiniteCheck | null = null;
+
+  static async create(): Promise<WebGpuBackend> {
+    const { device, adapterName } = await acquireDevice();
+    return new WebGpuBackend(device, adapterName);
+  }
+
+  constructor(
+    readonly device: GPUDevice,
+    readonly adapterName: string,
+  ) {
+    this.uniformArena = device.createBuffer({
+      label: 'uniform arena',
+      size: this.uniformStaging.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    // Dawn reports validation errors asynchronously; the message names the labelled pass or pipeline,
+    // that is the kernel. They are rethrown at the next flush or read.
+    device.addEventListener('uncapturederror', (event) => {
+      this.errors.push((event as GPUUncapturedErrorEvent).error.message);
+    });
+    if (process.env.ENGINE_DEBUG === '1') this.setDebug(true);
+  }
+
+  /** Turns the NaN/Inf check of every kernel output on or off. */
+  setDebug(on: boolean): void {
+    this.finiteCheck = on ? new FiniteCheck(this.device) : null;
+  }
+
+  alloc(n: number): GpuStorage {
+    const bytes = Math.max(n, 1) * BYTES_PER_FLOAT;
+    const cls = sizeClass(bytes);
+    const buffer =
+      this.freeBuffers.get(cls)?.pop() ??
+      this.device.createBuffer({
+        size: cls,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+    const storage = new GpuStorage(buffer, n);
+    this.live.add(storage);
+    this.liveBytes += n * BYTES_PER_FLOAT;
+    return storage;
+  }
+
+  free(storage: Storage): void {
+    const s = storage as GpuStorage;
+    if (!this.live.delete(s)) return;
+    this.liveBytes -= s.size * BYTES_PER_FLOAT;
+    const cls = s.buffer.size;
+    if (!this.freeBuffers.has(cls)) this.freeBuffers.set(cls, []);
+    this.freeBuffers.get(cls)!.push(s.buffer);
+  }
+
+  write(storage: Storage, data: ArrayLike<number>): void {
+    const s = storage as GpuStorage;
+    if (data.length !== s.size) throw new Error(`webgpu write: ${data.length} values into storage of ${s.size}`);
+    if (s.size === 0) return;
+    this.submit(); // the buffer may be a reused one that recorded passes still read
+    const values = data instanceof Float32Array ? data : Float32Array.from(data);
+    this.device.queue.writeBuffer(s.buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+  }
+
+  async read(storage: Storage): Promise<Float32Array> {
+    const s = storage as GpuStorage;
+    if (s.size === 0) return new Float32Array(0);
+    const bytes = s.size * BYTES_PER_FLOAT;
+    const cls = sizeClass(bytes);
+    const staging =
+      this.freeStaging.get(cls)?.pop() ??
+      this.device.createBuffer({ size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    this.openEncoder().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    await this.flush();
+    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const result = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+    staging.unmap();
+    if (!this.freeStaging.has(cls)) this.freeStaging.set(cls, []);
+    this.freeStaging.get(cls)!.push(staging);
+    return result;
+  }
+
+  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K]): void {
+    const kernel = gpuKernels[name];
+    if (!kernel) throw new Error(`webgpu backend: kernel '${name}' has no WGSL implementation`);
+    const label = kernel.label?.(params) ?? name;
+    const count = kernel.workgroups(params);
+    const workgroups = typeof count === 'number' ? spreadWorkgroups(count) : count;
+    if (workgroups[0] * workgroups[1] * workgroups[2] === 0) return; // empty tensors: nothing to compute
+    if (this.dispatches >= UNIFORM_ARENA_SLOTS) this.submit();
+
+    const pipeline = this.pipeline(label, kernel.source(params), kernel.entryPoint ?? 'main', kernel.constants?.(params));
+    const entries: GPUBindGroupEntry[] = [];
+    const uniforms = kernel.uniforms?.(params);
+    if (uniforms) entries.push({ binding: 0, resource: this.uniformSlot(uniforms) });
+    for (const s of [...inputs, ...outputs] as GpuStorage[]) {
+      const size = Math.max(s.size, 1) * BYTES_PER_FLOAT;
+      entries.push({ binding: entries.length, resource: { buffer: s.buffer, size } });
+    }
+    const bindGroup = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
+    const pass = this.openEncoder().beginComputePass({ label });
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(...workgroups);
+    pass.end();
+    this.dispatches++;
+    if (this.finiteCheck) {
+      for (const [i, s] of (outputs as GpuStorage[]).entries()) {
+        this.finiteCheck.record(this.openEncoder(), s.buffer, s.size, `${label} (output ${i})`);
+      }
+    }
+  }
+
+  async flush(): Promise<void> {
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+    const errors = this.errors.splice(0);
+    if (errors.length > 0) throw new Error(`webgpu: ${errors[0]}`);
+    if (this.finiteCheck) await this.finiteCheck.report();
+  }
+
+  memory(): MemoryStats {
+    return { liveBuffers: this.live.size, liveBytes: this.liveBytes };
+  }
+
+  /** Pipelines are cached by source, entry point and constants; shader modules by source. */
+  private pipeline(label: string, source: string, entryPoint: string, constants?: Record<string, number>): GPUComputePipeline {
+    const key = `${entryPoint}|${JSON.stringify(constants ?? {})}|${source}`;
+    let pipeline = this.pipelines.get(key);
+    if (!pipeline) {
+      let module = this.modules.get(source);
+      if (!module) {
+        module = this.device.createShaderModule({ label, code: source });
+        this.modules.set(source, module);
+      }
+      pipeline = this.device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint, constants } });
+      this.pipelines.set(key, pipeline);
+    }
+    return pipeline;
+  }
+
+  private uniformSlot(record: ArrayBuffer): GPUBufferBinding {
+    if (record.byteLength > UNIFORM_SLOT_BYTES) throw new Error(`uniform record of ${record.byteLength} bytes is too large`);
+    const offset = this.dispatches * UNIFORM_SLOT_BYTES;
+    this.uniformStaging.set(new Uint8Array(record), offset);
+    return { buffer: this.uniformArena, offset, size: record.byteLength };
+  }
+
+  private openEncoder(): GPUCommandEncoder {
+    this.encoder ??= this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  /** Writes this batch's uniforms, then submits its command buffer (queue order keeps them paired). */
+  private submit(): void {
+    if (!this.encoder) return;
+    if (this.dispatches > 0) {
+      this.device.queue.writeBuffer(this.uniformArena, 0, this.uniformStaging, 0, this.dispatches * UNIFORM_SLOT_BYTES);
+    }
+    this.finiteCheck?.beforeSubmit();
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = null;
+    this.dispatches = 0;
+  }
+
+  destroy(): void {
+    this.device.destroy();
+  }
+}

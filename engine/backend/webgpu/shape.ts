@@ -1,0 +1,46 @@
+// WebGPU shape kernels: strided copy and gather (forward and backward) dispatch.
+import copySource from '../../../shaders/copy.wgsl';
+import gatherSource from '../../../shaders/gather.wgsl';
+import { ELEMENTWISE_WORKGROUP, MAX_RANK, RANK_VEC4S, rankHeader } from './elementwise.js';
+import { UniformWriter, registerGpuKernel } from './registry.js';
+
+const constants = () => ({ WG: ELEMENTWISE_WORKGROUP });
+const blocks = (n: number) => Math.ceil(n / ELEMENTWISE_WORKGROUP);
+
+registerGpuKernel('copy', {
+  source: () => `${rankHeader}${copySource}`,
+  constants,
+  uniforms: ({ shape, inOffset, inStrides, outOffset, outStrides }) => {
+    if (shape.length > MAX_RANK) throw new Error(`copy: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
+    return new UniformWriter()
+      .u32(shape.reduce((a, b) => a * b, 1))
+      .u32(shape.length)
+      .u32(inOffset)
+      .u32(outOffset)
+      .u32Vec4Array(shape, RANK_VEC4S)
+      .u32Vec4Array(inStrides, RANK_VEC4S)
+      .u32Vec4Array(outStrides, RANK_VEC4S)
+      .finish();
+  },
+  workgroups: ({ shape }) => blocks(shape.reduce((a, b) => a * b, 1)),
+});
+
+type GatherParams = { outer: number; axisSize: number; count: number; inner: number };
+const gatherUniforms = ({ outer, axisSize, count, inner }: GatherParams) =>
+  new UniformWriter().u32(outer).u32(axisSize).u32(count).u32(inner).finish();
+
+registerGpuKernel('gather', {
+  source: () => gatherSource,
+  entryPoint: 'gather',
+  constants,
+  uniforms: gatherUniforms,
+  workgroups: ({ outer, count, inner }) => blocks(outer * count * inner),
+});
+
+registerGpuKernel('gatherBackward', {
+  source: () => gatherSource,
+  entryPoint: 'gather_backward',
+  constants,
+  uniforms: gatherUniforms,
+  workgroups: ({ outer, axisSize, inner }) => blocks(outer * axisSize * inner),
+});

@@ -1,0 +1,101 @@
+// PyTorch-style methods on Tensor (x.add(y), x.matmul(w), loss.backward()), each a one-line call of the
+// op function of the same name, so `x.relu()` and `relu(x)` are the same thing.
+import { Tensor } from './tensor.js';
+import { backward, detach } from './autograd.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as shp from './ops/shape.js';
+import { matmul, type MatmulOptions } from './ops/matmul.js';
+
+type T = ew.TensorLike;
+
+declare module './tensor.js' {
+  interface Tensor {
+    add(other: T): Tensor;
+    sub(other: T): Tensor;
+    mul(other: T): Tensor;
+    div(other: T): Tensor;
+    pow(other: T): Tensor;
+    maximum(other: T): Tensor;
+    minimum(other: T): Tensor;
+    lt(other: T): Tensor;
+    le(other: T): Tensor;
+    gt(other: T): Tensor;
+    ge(other: T): Tensor;
+    eq(other: T): Tensor;
+    ne(other: T): Tensor;
+    neg(): Tensor;
+    abs(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    relu(): Tensor;
+    leakyRelu(negativeSlope?: number): Tensor;
+    sigmoid(): Tensor;
+    tanh(): Tensor;
+    softplus(): Tensor;
+    sum(axes?: number | number[], keepDims?: boolean): Tensor;
+    mean(axes?: number | number[], keepDims?: boolean): Tensor;
+    max(axes?: number | number[], keepDims?: boolean): Tensor;
+    min(axes?: number | number[], keepDims?: boolean): Tensor;
+    logsumexp(axes?: number | number[], keepDims?: boolean): Tensor;
+    softmax(axis?: number): Tensor;
+    logSoftmax(axis?: number): Tensor;
+    matmul(other: Tensor, options?: MatmulOptions): Tensor;
+    reshape(shape: readonly number[]): Tensor;
+    flatten(startAxis?: number): Tensor;
+    permute(axes: readonly number[]): Tensor;
+    transpose(axis0?: number, axis1?: number): Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    slice(begin: readonly number[], size?: readonly number[]): Tensor;
+    gather(indices: Tensor | readonly number[], axis?: number): Tensor;
+    unsqueeze(axis: number): Tensor;
+    squeeze(axis?: number): Tensor;
+    detach(): Tensor;
+    backward(seed?: Tensor): void;
+  }
+}
+
+const p = Tensor.prototype;
+p.add = function (o) { return ew.add(this, o); };
+p.sub = function (o) { return ew.sub(this, o); };
+p.mul = function (o) { return ew.mul(this, o); };
+p.div = function (o) { return ew.div(this, o); };
+p.pow = function (o) { return ew.pow(this, o); };
+p.maximum = function (o) { return ew.maximum(this, o); };
+p.minimum = function (o) { return ew.minimum(this, o); };
+p.lt = function (o) { return ew.lt(this, o); };
+p.le = function (o) { return ew.le(this, o); };
+p.gt = function (o) { return ew.gt(this, o); };
+p.ge = function (o) { return ew.ge(this, o); };
+p.eq = function (o) { return ew.eq(this, o); };
+p.ne = function (o) { return ew.ne(this, o); };
+p.neg = function () { return ew.neg(this); };
+p.abs = function () { return ew.abs(this); };
+p.exp = function () { return ew.exp(this); };
+p.log = function () { return ew.log(this); };
+p.sqrt = function () { return ew.sqrt(this); };
+p.relu = function () { return ew.relu(this); };
+p.leakyRelu = function (s) { return ew.leakyRelu(this, s); };
+p.sigmoid = function () { return ew.sigmoid(this); };
+p.tanh = function () { return ew.tanh(this); };
+p.softplus = function () { return ew.softplus(this); };
+p.sum = function (axes, keepDims) { return red.sum(this, axes, keepDims); };
+p.mean = function (axes, keepDims) { return red.mean(this, axes, keepDims); };
+p.max = function (axes, keepDims) { return red.max(this, axes, keepDims); };
+p.min = function (axes, keepDims) { return red.min(this, axes, keepDims); };
+p.logsumexp = function (axes, keepDims) { return red.logsumexp(this, axes, keepDims); };
+p.softmax = function (axis) { return red.softmax(this, axis); };
+p.logSoftmax = function (axis) { return red.logSoftmax(this, axis); };
+p.matmul = function (o, options) { return matmul(this, o, options); };
+p.reshape = function (shape) { return shp.reshape(this, shape); };
+p.flatten = function (startAxis) { return shp.flatten(this, startAxis); };
+p.permute = function (axes) { return shp.permute(this, axes); };
+p.transpose = function (a0, a1) { return shp.transpose(this, a0, a1); };
+p.broadcastTo = function (shape) { return shp.broadcastTo(this, shape); };
+p.slice = function (begin, size) { return shp.slice(this, begin, size); };
+p.gather = function (indices, axis) { return shp.gather(this, indices, axis); };
+p.unsqueeze = function (axis) { return shp.unsqueeze(this, axis); };
+p.squeeze = function (axis) { return shp.squeeze(this, axis); };
+p.detach = function () { return detach(this); };
+p.backward = function (seed) { backward(this, seed); };

@@ -1,0 +1,40 @@
+// copy: for every coordinate c of `shape` (flat index i < n, row-major),
+//   out[out_offset + sum_d c_d out_strides_d] = x[in_offset + sum_d c_d in_strides_d].
+// Behind permute, slice (and its gradient), broadcastTo and concat. `const RANK_VEC4S` is prepended.
+// Bindings: 0 uniform Params, 1 x, 2 out.
+
+struct Params {
+  n: u32,
+  rank: u32,
+  in_offset: u32,
+  out_offset: u32,
+  shape: array<vec4<u32>, RANK_VEC4S>,
+  in_strides: array<vec4<u32>, RANK_VEC4S>,
+  out_strides: array<vec4<u32>, RANK_VEC4S>,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+override WG: u32;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  if (i >= params.n) {
+    return;
+  }
+  var rest = i;
+  var src = params.in_offset;
+  var dst = params.out_offset;
+  for (var d = i32(params.rank) - 1; d >= 0; d--) {
+    let size = params.shape[d / 4][d % 4];
+    let coord = rest % size;
+    rest = rest / size;
+    src += coord * params.in_strides[d / 4][d % 4];
+    dst += coord * params.out_strides[d / 4][d % 4];
+  }
+  out[dst] = x[src];
+}

@@ -1,0 +1,23 @@
+// unary: out[i] = op(x[i], alpha) for i < n.
+// `op` is generated at run time from the table in engine/backend/webgpu/elementwise.ts and prepended.
+// Bindings: 0 uniform {n, alpha}, 1 x, 2 out.
+
+struct Params {
+  n: u32,
+  alpha: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+
+override WG: u32;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  if (i < params.n) {
+    out[i] = op(x[i], params.alpha);
+  }
+}

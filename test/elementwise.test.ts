@@ -1,0 +1,101 @@
+// Elementwise ops: gradcheck on the CPU backend and GPU-vs-CPU agreement, on odd shapes with broadcasting.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from '../engine/index.js';
+import { checkOp, assertClose } from './lib/check.js';
+
+const unaryCases: [string, (x: E.Tensor) => E.Tensor, { low?: number; high?: number }][] = [
+  ['neg', E.neg, {}],
+  ['abs', E.abs, {}],
+  ['exp', E.exp, {}],
+  ['log', E.log, { low: 0.1, high: 3 }],
+  ['sqrt', E.sqrt, { low: 0.1, high: 3 }],
+  ['relu', E.relu, {}],
+  ['leakyRelu', (x) => E.leakyRelu(x, 0.2), {}],
+  ['sigmoid', E.sigmoid, { low: -6, high: 6 }],
+  ['tanh', E.tanh, { low: -4, high: 4 }],
+  ['softplus', E.softplus, { low: -6, high: 6 }],
+];
+
+for (const [name, f, range] of unaryCases) {
+  test(`${name}: gradcheck and GPU vs CPU on [7, 33]`, async () => {
+    await checkOp(f, [{ shape: [7, 33], ...range }]);
+  });
+}
+
+const binaryCases: [string, (a: E.Tensor, b: E.Tensor) => E.Tensor][] = [
+  ['add', E.add],
+  ['sub', E.sub],
+  ['mul', E.mul],
+  ['div', E.div],
+  ['maximum', E.maximum],
+  ['minimum', E.minimum],
+];
+
+for (const [name, f] of binaryCases) {
+  test(`${name}: broadcast [3, 1, 5] with [4, 1]`, async () => {
+    await checkOp(f, [{ shape: [3, 1, 5], low: 0.5, high: 2 }, { shape: [4, 1], low: -2, high: -0.5 }]);
+  });
+  test(`${name}: same shape [129]`, async () => {
+    await checkOp(f, [{ shape: [129], low: 0.5, high: 2 }, { shape: [129], low: 0.5, high: 2 }]);
+  });
+}
+
+test('pow: positive base, broadcast exponent', async () => {
+  await checkOp(E.pow, [{ shape: [5, 7], low: 0.5, high: 2 }, { shape: [7], low: -2, high: 2 }]);
+});
+
+test('pow: negative base with integer exponents (as Math.pow)', async () => {
+  await checkOp((a) => E.pow(a, E.tensor([0, 1, 2, 3], [4], a.backend)), [{ shape: [3, 4], low: -3, high: -0.5 }]);
+  const x = E.tensor([-2, -2, 0, -8], [4], E.cpuBackend());
+  const y = E.pow(x, E.tensor([3, 2, 0, 0.5], [4], E.cpuBackend()));
+  assertClose(await y.toArray(), [-8, 4, 1, NaN]);
+});
+
+test('comparisons and where: values against hand-worked results', async () => {
+  const gpu = await E.webgpu();
+  for (const backend of [E.cpuBackend(), gpu]) {
+    const a = E.tensor([1, 2, 3], [3], backend);
+    const b = E.tensor([2, 2, 2], [3], backend);
+    assertClose(await E.lt(a, b).toArray(), [1, 0, 0]);
+    assertClose(await E.le(a, b).toArray(), [1, 1, 0]);
+    assertClose(await E.gt(a, b).toArray(), [0, 0, 1]);
+    assertClose(await E.ge(a, b).toArray(), [0, 1, 1]);
+    assertClose(await E.eq(a, b).toArray(), [0, 1, 0]);
+    assertClose(await E.ne(a, b).toArray(), [1, 0, 1]);
+    assertClose(await E.where(E.gt(a, b), a, E.tensor([[10], [20]], undefined, backend)).toArray(), [10, 10, 3, 20, 20, 3]);
+  }
+});
+
+test('where: gradients flow to the chosen branch only', async () => {
+  await checkOp((c, a, b) => E.where(c, a, b), [
+    { shape: [5, 1], values: [1, 0, 1, 1, 0], constant: true },
+    { shape: [5, 3] },
+    { shape: [3] },
+  ]);
+});
+
+test('softplus and sigmoid are stable for large |x|', async () => {
+  const gpu = await E.webgpu();
+  for (const backend of [E.cpuBackend(), gpu]) {
+    const x = E.tensor([-100, -30, 0, 30, 100], [5], backend);
+    // softplus(x) = x + log(1 + e^-x) -> x for large x, e^x for very negative x
+    assertClose(await E.softplus(x).toArray(), [Math.exp(-100), Math.exp(-30), Math.LN2, 30, 100], 1e-6, 1e-6);
+    assertClose(await E.sigmoid(x).toArray(), [Math.exp(-100), 1 / (1 + Math.exp(30)), 0.5, 1, 1], 1e-7, 1e-5);
+  }
+});
+
+test('shape mismatch names the op and both shapes before any kernel runs', () => {
+  const a = E.zeros([2, 3], E.cpuBackend());
+  const b = E.zeros([4], E.cpuBackend());
+  assert.throws(() => E.add(a, b), /add: shapes \[2, 3\] and \[4\] cannot be broadcast/);
+});
+
+test('a disposed tensor cannot be used', () => {
+  const a = E.zeros([2], E.cpuBackend());
+  a.dispose();
+  assert.throws(() => E.exp(a), /used after dispose/);
+});
+
+test.after(() => E.releaseDevice());
+test.run();

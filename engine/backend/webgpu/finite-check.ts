@@ -36,14 +36,14 @@ export class FiniteCheck {
   }
 
   /** Records a scan of `buffer[0..n)` into the encoder; the caller submits before CHECKS_PER_BATCH. */
-  record(encoder: GPUCommandEncoder, buffer: GPUBuffer, n: number, label: string): void {
+  record(encoder: GPUCommandEncoder, buffer: GPUBuffer, n: number, kernel: string, output: number): void {
     if (n === 0) return;
     if (this.labels.length >= SLOTS) {
       throw new Error(`ENGINE_DEBUG: more than ${SLOTS} kernel outputs between two reads; call flush() more often`);
     }
     if (this.checksInBatch >= CHECKS_PER_BATCH) throw new Error('ENGINE_DEBUG: too many checks in one batch');
     const slot = this.labels.length;
-    this.labels.push(label);
+    this.labels.push(`'${kernel}' (output ${output})`);
     const offset = this.checksInBatch * UNIFORM_SLOT_BYTES;
     this.uniformStaging.set([n, slot], offset / 4);
     this.checksInBatch++;
@@ -55,7 +55,7 @@ export class FiniteCheck {
         { binding: 2, resource: { buffer: this.flags } },
       ],
     });
-    const pass = encoder.beginComputePass({ label: `finite-check of ${label}` });
+    const pass = encoder.beginComputePass({ label: `finite-check of ${kernel}` });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(...spreadWorkgroups(Math.ceil(n / WORKGROUP_SIZE)));
@@ -83,6 +83,6 @@ export class FiniteCheck {
     const labels = this.labels;
     this.labels = [];
     const first = flags.findIndex((f) => f !== 0);
-    if (first >= 0) throw new Error(`ENGINE_DEBUG: kernel '${labels[first]}' produced NaN or Inf`);
+    if (first >= 0) throw new Error(`ENGINE_DEBUG: kernel ${labels[first]} produced NaN or Inf`);
   }
 }

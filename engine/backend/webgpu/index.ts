@@ -34,7 +34,7 @@ export class GpuStorage implements Storage {
 /** Buffers come in size classes at most 1/8 apart, so a freed buffer fits many later requests. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return 256;
-  const step = 2 ** (Math.ceil(Math.log2(bytes)) - 3);
+  const step = 2 ** (Math.floor(Math.log2(bytes)) - 3);
   return Math.ceil(bytes / step) * step;
 }
 
@@ -157,7 +157,7 @@ export class WebGpuBackend implements Backend {
     this.dispatches++;
     if (this.finiteCheck) {
       for (const [i, s] of (outputs as GpuStorage[]).entries()) {
-        this.finiteCheck.record(this.openEncoder(), s.buffer, s.size, `${label} (output ${i})`);
+        this.finiteCheck.record(this.openEncoder(), s.buffer, s.size, label, i);
       }
     }
   }

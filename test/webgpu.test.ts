@@ -5,6 +5,8 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { assertClose } from './lib/check.js';
 import { sizeClass } from '../engine/backend/webgpu/index.js';
+import { registerGpuKernel } from '../engine/backend/webgpu/registry.js';
+import type { KernelName } from '../engine/backend/backend.js';
 
 test('debug mode names the first kernel that produced NaN', async () => {
   const gpu = await E.webgpu();
@@ -25,6 +27,28 @@ test('debug mode names the first kernel that produced NaN', async () => {
   } finally {
     gpu.setDebug(false);
   }
+});
+
+test('a kernel whose WGSL does not compile fails at the next read, naming the kernel', async () => {
+  const gpu = await E.webgpu();
+  const name = 'brokenForTest' as KernelName;
+  registerGpuKernel(name, {
+    label: () => 'broken kernel',
+    source: () => '@compute @workgroup_size(1) fn main() { let x: f32 = undefined_name; }',
+    workgroups: () => 1,
+  } as never);
+  const out = E.zeros([1], gpu);
+  gpu.run(name, [], [], {} as never);
+  let message = '';
+  try {
+    await out.toArray();
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert.match(message, /broken kernel/);
+  assert.match(message, /undefined_name/);
+  // the runtime keeps working afterwards
+  assertClose(await E.add(out, 2).toArray(), [2]);
 });
 
 test('size classes are at most 1/8 apart and never smaller than asked', () => {

@@ -1,0 +1,18 @@
+// Prints the WebGPU adapter the engine will use and its main limits; exits non-zero when there is none
+// (the error says what to install). `npm run gpu:info`
+import * as E from '../engine/index.js';
+
+try {
+  const gpu = await E.webgpu();
+  const limits = gpu.device.limits;
+  console.log(`adapter: ${gpu.adapterName}`);
+  console.log(
+    `limits: maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize}, ` +
+      `maxComputeWorkgroupStorageSize ${limits.maxComputeWorkgroupStorageSize}, ` +
+      `maxComputeInvocationsPerWorkgroup ${limits.maxComputeInvocationsPerWorkgroup}`,
+  );
+  E.releaseDevice();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}

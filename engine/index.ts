@@ -9,6 +9,7 @@ export * from './ops/reduce.js';
 export * from './ops/shape.js';
 export * from './ops/matmul.js';
 export * from './ops/random.js';
+export * from './ops/conv.js';
 export { gradcheck, type GradcheckFailure } from './gradcheck.js';
 
 import { Tensor } from './tensor.js';

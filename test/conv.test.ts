@@ -185,29 +185,32 @@ function throwsBeforeKernels(f: () => unknown, pattern: RegExp): void {
 test('errors name the op, the shapes and the options before any kernel runs', () => {
   const cpu = E.cpuBackend();
   const x = E.zeros([1, 3, 5, 7], cpu);
+  const w = (...shape: number[]) => E.zeros(shape, cpu);
+  const [w4233, w4377, w4333, w3233, w1111] = [w(4, 2, 3, 3), w(4, 3, 7, 7), w(4, 3, 3, 3), w(3, 2, 3, 3), w(1, 1, 1, 1)];
+  const [bias3, x3d, x1111] = [w(3), w(3, 5, 7), w(1, 1, 1, 1)];
   throwsBeforeKernels(
-    () => E.conv2d(x, E.zeros([4, 2, 3, 3], cpu)),
-    /^Error: conv2d: x \[1, 3, 5, 7\] and w \[4, 2, 3, 3\] \(stride \[1, 1\], padding \[0, 0\], dilation \[1, 1\]\): x has 3 channels but w expects 2$/,
+    () => E.conv2d(x, w4233),
+    /^conv2d: x \[1, 3, 5, 7\] and w \[4, 2, 3, 3\] \(stride \[1, 1\], padding \[0, 0\], dilation \[1, 1\]\): x has 3 channels but w expects 2$/,
   );
   throwsBeforeKernels(
-    () => E.conv2d(x, E.zeros([4, 3, 7, 7], cpu), null, { padding: [0, 1] }),
+    () => E.conv2d(x, w4377, null, { padding: [0, 1] }),
     /conv2d: x \[1, 3, 5, 7\] and w \[4, 3, 7, 7\] .*padding \[0, 1\].*: the \(dilated\) kernel 7x7 is larger than the padded input 5x9/,
   );
-  throwsBeforeKernels(() => E.conv2d(x, E.zeros([4, 3, 3, 3], cpu), null, { dilation: 3 }), /conv2d: .*dilation \[3, 3\]\): the \(dilated\) kernel 7x7 is larger/);
-  throwsBeforeKernels(() => E.conv2d(x, E.zeros([4, 3, 3, 3], cpu), null, { stride: 0 }), /conv2d: .*stride \[0, 0\].*: stride must be integers >= 1, got \[0, 0\]/);
-  throwsBeforeKernels(() => E.conv2d(x, E.zeros([4, 3, 3, 3], cpu), null, { padding: -1 }), /conv2d: .*padding must be integers >= 0/);
-  throwsBeforeKernels(() => E.conv2d(x, E.zeros([4, 3, 3, 3], cpu), E.zeros([3], cpu)), /conv2d: .*bias \[3\] must be \[4\]/);
-  throwsBeforeKernels(() => E.conv2d(E.zeros([3, 5, 7], cpu), E.zeros([4, 3, 3, 3], cpu)), /conv2d: x \[3, 5, 7\] .*x must be \(B, C, H, W\)/);
+  throwsBeforeKernels(() => E.conv2d(x, w4333, null, { dilation: 3 }), /conv2d: .*dilation \[3, 3\]\): the \(dilated\) kernel 7x7 is larger/);
+  throwsBeforeKernels(() => E.conv2d(x, w4333, null, { stride: 0 }), /conv2d: .*stride \[0, 0\].*: stride must be integers >= 1, got \[0, 0\]/);
+  throwsBeforeKernels(() => E.conv2d(x, w4333, null, { padding: -1 }), /conv2d: .*padding must be integers >= 0/);
+  throwsBeforeKernels(() => E.conv2d(x, w4333, bias3), /conv2d: .*bias \[3\] must be \[4\]/);
+  throwsBeforeKernels(() => E.conv2d(x3d, w4333), /conv2d: x \[3, 5, 7\] .*x must be \(B, C, H, W\)/);
   throwsBeforeKernels(
-    () => E.convTranspose2d(x, E.zeros([4, 2, 3, 3], cpu)),
+    () => E.convTranspose2d(x, w4233),
     /convTranspose2d: x \[1, 3, 5, 7\] and w \[4, 2, 3, 3\] \(stride \[1, 1\], padding \[0, 0\], outputPadding \[0, 0\], dilation \[1, 1\]\): x has 3 channels but w expects 4/,
   );
   throwsBeforeKernels(
-    () => E.convTranspose2d(E.zeros([1, 1, 1, 1], cpu), E.zeros([1, 1, 1, 1], cpu), null, { padding: 1 }),
+    () => E.convTranspose2d(x1111, w1111, null, { padding: 1 }),
     /convTranspose2d: x \[1, 1, 1, 1\] and w \[1, 1, 1, 1\] .*: the output would be -1x-1/,
   );
-  throwsBeforeKernels(() => E.convTranspose2d(x, E.zeros([3, 2, 3, 3], cpu), null, { stride: 2, outputPadding: 2 }), /convTranspose2d: .*outputPadding must be smaller than stride or dilation/);
-  throwsBeforeKernels(() => E.convTranspose2d(x, E.zeros([3, 2, 3, 3], cpu), null, { stride: -1 }), /convTranspose2d: .*stride must be integers >= 1, got \[-1, -1\]/);
+  throwsBeforeKernels(() => E.convTranspose2d(x, w3233, null, { stride: 2, outputPadding: 2 }), /convTranspose2d: .*outputPadding must be smaller than stride or dilation/);
+  throwsBeforeKernels(() => E.convTranspose2d(x, w3233, null, { stride: -1 }), /convTranspose2d: .*stride must be integers >= 1, got \[-1, -1\]/);
   throwsBeforeKernels(() => E.maxPool2d(x, { kernel: 3, padding: 2 }), /maxPool2d: x \[1, 3, 5, 7\] \(kernel \[3, 3\], stride \[3, 3\], padding \[2, 2\]\): padding must be at most half the kernel/);
   throwsBeforeKernels(() => E.maxPool2d(x, { kernel: 6 }), /maxPool2d: .*the kernel is larger than the padded input 5x7/);
   throwsBeforeKernels(() => E.avgPool2d(x, { kernel: 2, stride: 0 }), /avgPool2d: .*strides must be integers >= 1/);

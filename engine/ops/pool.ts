@@ -59,7 +59,7 @@ function poolGeometry(op: string, x: Tensor, options: Pool2dOptions): PoolGeomet
   const stride = pair(options.stride ?? options.kernel);
   const padding = pair(options.padding ?? 0);
   const fail = (why: string): never => {
-    const opts = `kernel [${kernel}], stride [${stride}], padding [${padding}]`;
+    const opts = `kernel [${kernel.join(', ')}], stride [${stride.join(', ')}], padding [${padding.join(', ')}]`;
     throw new Error(`${op}: x ${formatShape(x.shape)} (${opts}): ${why}`);
   };
   if (x.rank !== 4) fail('x must be (B, C, H, W)');

@@ -1,0 +1,59 @@
+// Prepended to every conv kernel's source: the uniform record of one convolution's geometry, written in
+// conv2d's terms (engine/ops/conv.ts ConvGeometry), and index helpers. Layouts, all NCHW, row-major:
+//   x  (batch, in_channels, in_h, in_w)          the conv2d input side
+//   w  (out_channels, in_channels, kernel_h, kernel_w)
+//   y  (batch, out_channels, out_h, out_w)        the conv2d output side
+// Tap (ky, kx) of output pixel (oy, ox) reads input pixel
+//   (oy*stride_h - pad_h + ky*dilation_h, ox*stride_w - pad_w + kx*dilation_w), zero outside the input.
+// Binding 0 is this record; each kernel declares its own inputs and outputs after it.
+
+struct ConvParams {
+  batch: u32,
+  in_channels: u32,
+  in_h: u32,
+  in_w: u32,
+  out_channels: u32,
+  out_h: u32,
+  out_w: u32,
+  kernel_h: u32,
+  kernel_w: u32,
+  stride_h: u32,
+  stride_w: u32,
+  pad_h: u32,
+  pad_w: u32,
+  dilation_h: u32,
+  dilation_w: u32,
+  has_bias: u32, // 0 or 1; the bias binding holds a placeholder when 0
+}
+
+@group(0) @binding(0) var<uniform> params: ConvParams;
+
+/** Input row read by tap ky of output row oy (negative or >= in_h in the padding). */
+fn input_row(oy: u32, ky: u32) -> i32 {
+  return i32(oy * params.stride_h + ky * params.dilation_h) - i32(params.pad_h);
+}
+
+fn input_col(ox: u32, kx: u32) -> i32 {
+  return i32(ox * params.stride_w + kx * params.dilation_w) - i32(params.pad_w);
+}
+
+fn inside_input(iy: i32, ix: i32) -> bool {
+  return iy >= 0 && iy < i32(params.in_h) && ix >= 0 && ix < i32(params.in_w);
+}
+
+fn x_index(b: u32, ci: u32, iy: u32, ix: u32) -> u32 {
+  return ((b * params.in_channels + ci) * params.in_h + iy) * params.in_w + ix;
+}
+
+fn y_index(b: u32, co: u32, oy: u32, ox: u32) -> u32 {
+  return ((b * params.out_channels + co) * params.out_h + oy) * params.out_w + ox;
+}
+
+fn w_index(co: u32, ci: u32, ky: u32, kx: u32) -> u32 {
+  return ((co * params.in_channels + ci) * params.kernel_h + ky) * params.kernel_w + kx;
+}
+
+/** The flat invocation index of a 1-D dispatch spread over x and y. */
+fn flat_invocation(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, workgroup_size: u32) -> u32 {
+  return (wid.x + wid.y * nwg.x) * workgroup_size + lid.x;
+}

@@ -11,6 +11,8 @@ export * from './ops/matmul.js';
 export * from './ops/random.js';
 export * from './ops/conv.js';
 export { gradcheck, type GradcheckFailure } from './gradcheck.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
 
 import { Tensor } from './tensor.js';
 import { getBackend } from './runtime.js';

@@ -7,6 +7,7 @@ import './reduce.js';
 import './matmul.js';
 import './shape.js';
 import './random.js';
+import './optim.js';
 import './conv.js';
 
 export class CpuStorage implements Storage {

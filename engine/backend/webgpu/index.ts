@@ -19,6 +19,7 @@ import './reduce.js';
 import './matmul.js';
 import './shape.js';
 import './random.js';
+import './optim.js';
 import './conv.js';
 
 const BYTES_PER_FLOAT = 4;

@@ -37,6 +37,25 @@ fn input_col(ox: u32, kx: u32) -> i32 {
   return i32(ox * params.stride_w + kx * params.dilation_w) - i32(params.pad_w);
 }
 
+/** The output coordinate whose tap k lands on input coordinate i (the inverse of input_row), or -1 when none does. */
+fn source_coordinate(i: u32, k: u32, stride: u32, pad: u32, dilation: u32, out_size: u32) -> i32 {
+  let shifted = i32(i + pad) - i32(k * dilation); // = o * stride
+  if (shifted < 0 || shifted % i32(stride) != 0) {
+    return -1;
+  }
+  let o = shifted / i32(stride);
+  return select(-1, o, o < i32(out_size));
+}
+
+/** The output row whose tap ky reads input row iy, or -1. */
+fn output_row(iy: u32, ky: u32) -> i32 {
+  return source_coordinate(iy, ky, params.stride_h, params.pad_h, params.dilation_h, params.out_h);
+}
+
+fn output_col(ix: u32, kx: u32) -> i32 {
+  return source_coordinate(ix, kx, params.stride_w, params.pad_w, params.dilation_w, params.out_w);
+}
+
 fn inside_input(iy: i32, ix: i32) -> bool {
   return iy >= 0 && iy < i32(params.in_h) && ix >= 0 && ix < i32(params.in_w);
 }

@@ -12,16 +12,6 @@
 
 override WG: u32;
 
-/** The output coordinate whose tap k lands on input coordinate i, or -1 when none does. */
-fn source_coordinate(i: u32, k: u32, stride: u32, pad: u32, dilation: u32, out_size: u32) -> i32 {
-  let shifted = i32(i + pad) - i32(k * dilation); // = o * stride
-  if (shifted < 0 || shifted % i32(stride) != 0) {
-    return -1;
-  }
-  let o = shifted / i32(stride);
-  return select(-1, o, o < i32(out_size));
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
@@ -39,12 +29,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   for (var co = 0u; co < params.out_channels; co++) {
     for (var ky = 0u; ky < params.kernel_h; ky++) {
-      let oy = source_coordinate(iy, ky, params.stride_h, params.pad_h, params.dilation_h, params.out_h);
+      let oy = output_row(iy, ky);
       if (oy < 0) {
         continue;
       }
       for (var kx = 0u; kx < params.kernel_w; kx++) {
-        let ox = source_coordinate(ix, kx, params.stride_w, params.pad_w, params.dilation_w, params.out_w);
+        let ox = output_col(ix, kx);
         if (ox >= 0) {
           acc += dy[y_index(b, co, u32(oy), u32(ox))] * w[w_index(co, ci, ky, kx)];
         }

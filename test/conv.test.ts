@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { checkOp, assertClose } from './lib/check.js';
 import type { Backend } from '../engine/backend/backend.js';
+import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 
 // float32 sums of up to ~75 products of values in (-2, 2)
 const GPU_TOLERANCE = { atol: 1e-4, rtol: 1e-4 };
@@ -154,6 +155,21 @@ for (const [name, f, [xShape, wShape, bShape]] of convCases) {
 
 test('conv2d without bias: gradcheck and GPU vs CPU', async () => {
   await checkOp((x, w) => E.conv2d(x, w, null, { padding: 1 }), [{ shape: [2, 3, 5, 7] }, { shape: [5, 3, 3, 3] }], GPU_TOLERANCE);
+});
+
+test('every version of every conv kernel agrees with the CPU reference (forward and gradients)', async () => {
+  const kernels = Object.keys(convVersions) as ConvKernelName[];
+  const names = new Set(kernels.flatMap((k) => convVersions[k].map((v) => v.name)));
+  try {
+    for (const name of names) {
+      for (const kernel of kernels) forceConvVersion(kernel, convVersions[kernel].some((v) => v.name === name) ? name : null);
+      // 5 -> 11 channels: channel tiles with a ragged end; widths 9 and 14: pixel tiles with a ragged end
+      await checkOp((x, w, b) => E.conv2d(x, w, b, { stride: [1, 2], padding: 1 }), [{ shape: [2, 5, 3, 9] }, { shape: [11, 5, 3, 3] }, { shape: [11] }], GPU_TOLERANCE);
+      await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [{ shape: [1, 5, 3, 7] }, { shape: [5, 11, 4, 4] }, { shape: [11] }], GPU_TOLERANCE);
+    }
+  } finally {
+    for (const kernel of kernels) forceConvVersion(kernel, null);
+  }
 });
 
 const poolCases: [string, (x: E.Tensor) => E.Tensor][] = [

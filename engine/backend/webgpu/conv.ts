@@ -5,7 +5,9 @@ import commonSource from '../../../shaders/conv_common.wgsl';
 import conv2dV1Source from '../../../shaders/conv2d_v1.wgsl';
 import conv2dV2Source from '../../../shaders/conv2d_v2.wgsl';
 import convTranspose2dV1Source from '../../../shaders/conv_transpose2d_v1.wgsl';
+import convTranspose2dV2Source from '../../../shaders/conv_transpose2d_v2.wgsl';
 import weightGradV1Source from '../../../shaders/conv2d_weight_grad_v1.wgsl';
+import weightGradV2Source from '../../../shaders/conv2d_weight_grad_v2.wgsl';
 import type { ConvGeometry } from '../../ops/conv.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 // The rest of the family (pooling, upsampling).
@@ -24,10 +26,22 @@ export interface ConvVersion {
 /** Invocations per workgroup of the one-output-per-invocation versions. */
 const NAIVE_WORKGROUP = 64;
 
-/** conv2d v2 register tile: output channels x neighbouring pixels of a row per invocation, and invocations per workgroup. */
-const V2_OUT_CHANNEL_TILE = 8;
+/**
+ * Register tiles of the v2 versions (generated into the WGSL as constants, since private arrays need
+ * constant sizes): channels x neighbouring pixels of one row per invocation for the two convolutions,
+ * output x input channels of one tap for the weight gradient.
+ */
+const V2_CHANNEL_TILE = 8;
 const V2_PIXEL_TILE = 4;
+const V2_WEIGHT_GRAD_TILE = 4;
 const V2_WORKGROUP = 64;
+
+/** WGSL `const` declarations for a tiled version's register tile (generated; the shader declares none). */
+function tileHeader(tiles: Record<string, number>): string {
+  return Object.entries(tiles)
+    .map(([name, value]) => `const ${name}: u32 = ${value}u;\n`)
+    .join('');
+}
 
 const naive = (name: string, source: string, outputs: (g: ConvGeometry) => number): ConvVersion => ({
   name,
@@ -40,25 +54,40 @@ const ySize = (g: ConvGeometry) => g.batch * g.outChannels * g.outH * g.outW;
 const xSize = (g: ConvGeometry) => g.batch * g.inChannels * g.inH * g.inW;
 const wSize = (g: ConvGeometry) => g.outChannels * g.inChannels * g.kernelH * g.kernelW;
 
+/** A row-tiled version: workgroups cover pixel blocks of rows (x), channel tiles (y) and the batch (z). */
+function rowTiled(name: string, source: string, channelTileName: string, side: (g: ConvGeometry) => [number, number, number]): ConvVersion {
+  return {
+    name,
+    source: tileHeader({ [channelTileName]: V2_CHANNEL_TILE, PIXEL_TILE: V2_PIXEL_TILE }) + commonSource + source,
+    constants: { WG: V2_WORKGROUP },
+    workgroups: (g) => {
+      const [channels, h, w] = side(g);
+      return [Math.ceil((h * Math.ceil(w / V2_PIXEL_TILE)) / V2_WORKGROUP), Math.ceil(channels / V2_CHANNEL_TILE), g.batch];
+    },
+  };
+}
+
 export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
   conv2d: [
     naive('v1', conv2dV1Source, ySize),
+    rowTiled('v2', conv2dV2Source, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
+  ],
+  convTranspose2d: [
+    naive('v1', convTranspose2dV1Source, xSize),
+    rowTiled('v2', convTranspose2dV2Source, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
+  ],
+  conv2dWeightGrad: [
+    naive('v1', weightGradV1Source, wSize),
     {
       name: 'v2',
-      source:
-        `const OUT_CHANNEL_TILE: u32 = ${V2_OUT_CHANNEL_TILE}u;\nconst PIXEL_TILE: u32 = ${V2_PIXEL_TILE}u;\n` +
-        commonSource +
-        conv2dV2Source,
-      constants: { WG: V2_WORKGROUP },
-      workgroups: (g) => [
-        Math.ceil((g.outH * Math.ceil(g.outW / V2_PIXEL_TILE)) / V2_WORKGROUP),
-        Math.ceil(g.outChannels / V2_OUT_CHANNEL_TILE),
-        g.batch,
-      ],
+      source: tileHeader({ OUT_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE, IN_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE }) + commonSource + weightGradV2Source,
+      constants: { WG: NAIVE_WORKGROUP },
+      workgroups: (g) => {
+        const tiles = Math.ceil(g.outChannels / V2_WEIGHT_GRAD_TILE) * Math.ceil(g.inChannels / V2_WEIGHT_GRAD_TILE);
+        return Math.ceil((tiles * g.kernelH * g.kernelW) / NAIVE_WORKGROUP);
+      },
     },
   ],
-  convTranspose2d: [naive('v1', convTranspose2dV1Source, xSize)],
-  conv2dWeightGrad: [naive('v1', weightGradV1Source, wSize)],
 };
 
 const forced: Partial<Record<ConvKernelName, string>> = {};

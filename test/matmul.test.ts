@@ -1,0 +1,129 @@
+// Matmul: every version of the WebGPU kernel ladder against the float64 CPU reference on odd shapes
+// (batched, shared operands, every transpose combination, size-1 axes, K = 1), then gradchecks of the op.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from '../engine/index.js';
+import { chooseMatmulVersion, forceMatmulVersion, matmulVersions } from '../engine/backend/webgpu/matmul.js';
+import { HostRandom } from '../engine/random/philox.js';
+import { assertClose, checkOp } from './lib/check.js';
+
+interface Shapes {
+  a: number[];
+  b: number[];
+  transA: boolean;
+  transB: boolean;
+}
+
+/** op(A) (batch, M, K) x op(B) (batch, K, N), each operand batched or shared as `batched` says. */
+function shapes(batch: number, M: number, K: number, N: number, transA: boolean, transB: boolean, batched: 'both' | 'a' | 'b'): Shapes {
+  const aMatrix = transA ? [K, M] : [M, K];
+  const bMatrix = transB ? [N, K] : [K, N];
+  return {
+    a: batched === 'b' ? aMatrix : [batch, ...aMatrix],
+    b: batched === 'a' ? bMatrix : [batch, ...bMatrix],
+    transA,
+    transB,
+  };
+}
+
+const cases: [string, Shapes][] = [];
+for (const transA of [false, true]) {
+  for (const transB of [false, true]) {
+    const t = `transA ${transA}, transB ${transB}`;
+    cases.push([`2-D 33x129 . 129x65, ${t}`, shapes(1, 33, 129, 65, transA, transB, 'both')]);
+    cases.push([`batch 3 with shared B, 19x23 . 23x70, ${t}`, shapes(3, 19, 23, 70, transA, transB, 'a')]);
+    cases.push([`batch 2 with shared A, 9x17 . 17x5, ${t}`, shapes(2, 9, 17, 5, transA, transB, 'b')]);
+    cases.push([`batch 2 both batched, 70x3 . 3x66, ${t}`, shapes(2, 70, 3, 66, transA, transB, 'both')]);
+  }
+}
+cases.push(['K = 1: 9x1 . 1x13', shapes(1, 9, 1, 13, false, false, 'both')]);
+cases.push(['M = 1: 1x40 . 40x7', shapes(1, 1, 40, 7, false, true, 'both')]);
+cases.push(['N = 1: 65x40 . 40x1', shapes(1, 65, 40, 1, true, false, 'both')]);
+cases.push(['all ones: 1x1 . 1x1, batch 4', shapes(4, 1, 1, 1, false, false, 'both')]);
+
+async function gpuVersusCpu(version: string, s: Shapes, seed: number): Promise<void> {
+  const random = new HostRandom(seed);
+  const values = (shape: number[]) => Array.from({ length: E.sizeOf(shape) }, () => 2 * random.uniform() - 1);
+  const [aValues, bValues] = [values(s.a), values(s.b)];
+  const gpu = await E.webgpu();
+  const results = [];
+  for (const backend of [E.cpuBackend(), gpu]) {
+    const a = E.fromValues(aValues, s.a, backend);
+    const b = E.fromValues(bValues, s.b, backend);
+    const out = E.matmul(a, b, { transA: s.transA, transB: s.transB });
+    results.push(await out.toArray());
+    for (const t of [a, b, out]) t.dispose();
+  }
+  assertClose(results[1], results[0], 1e-5, 1e-4, `${version} output`);
+}
+
+for (const { name: version } of matmulVersions) {
+  test(`${version}: GPU vs CPU on ${cases.length} odd shapes`, async () => {
+    forceMatmulVersion(version);
+    try {
+      for (const [i, [name, s]] of cases.entries()) {
+        try {
+          await gpuVersusCpu(version, s, 100 + i);
+        } catch (error) {
+          throw new Error(`${name}: ${(error as Error).message}`);
+        }
+      }
+    } finally {
+      forceMatmulVersion(null);
+    }
+  });
+}
+
+test('forceMatmulVersion names the version the engine runs, and rejects unknown names', () => {
+  const p = { batch: 1, M: 4, N: 4, K: 4, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+  forceMatmulVersion('v1');
+  assert.is(chooseMatmulVersion(p).name, 'v1');
+  forceMatmulVersion(null);
+  assert.throws(() => forceMatmulVersion('v0'), /matmul: no version 'v0'/);
+});
+
+test('a hand-worked product: [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]]', async () => {
+  for (const backend of [E.cpuBackend(), await E.webgpu()]) {
+    const a = E.fromValues([1, 2, 3, 4], [2, 2], backend);
+    const b = E.fromValues([5, 6, 7, 8], [2, 2], backend);
+    assertClose(await E.matmul(a, b).toArray(), [19, 22, 43, 50]);
+  }
+});
+
+test('gradcheck: 2-D 5x7 . 7x3', async () => {
+  await checkOp((a, b) => E.matmul(a, b), [{ shape: [5, 7] }, { shape: [7, 3] }]);
+});
+
+test('gradcheck: batched 2 x 4x6 . 2 x 6x5', async () => {
+  await checkOp((a, b) => E.matmul(a, b), [{ shape: [2, 4, 6] }, { shape: [2, 6, 5] }]);
+});
+
+test('gradcheck: batched input with a shared weight, 3 x 4x6 . 6x5', async () => {
+  await checkOp((a, b) => E.matmul(a, b), [{ shape: [3, 4, 6] }, { shape: [6, 5] }]);
+});
+
+test('gradcheck: shared first operand, 4x6 . 2 x 6x5', async () => {
+  await checkOp((a, b) => E.matmul(a, b), [{ shape: [4, 6] }, { shape: [2, 6, 5] }]);
+});
+
+for (const [transA, transB] of [
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
+  test(`gradcheck: transA ${transA}, transB ${transB}, batched with shared B`, async () => {
+    const aShape = transA ? [2, 6, 4] : [2, 4, 6];
+    const bShape = transB ? [5, 6] : [6, 5];
+    await checkOp((a, b) => E.matmul(a, b, { transA, transB }), [{ shape: aShape }, { shape: bShape }]);
+  });
+}
+
+test('shape errors name the op and the shapes', () => {
+  const cpu = E.cpuBackend();
+  const a = E.fromValues(new Array(6).fill(0), [2, 3], cpu);
+  const b = E.fromValues(new Array(8).fill(0), [4, 2], cpu);
+  assert.throws(() => E.matmul(a, b), /matmul: cannot multiply \[2, 3\] by \[4, 2\] \(inner sizes differ\)/);
+});
+
+test.after(() => E.releaseDevice());
+test.run();

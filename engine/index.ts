@@ -13,6 +13,7 @@ export * from './ops/conv.js';
 export { gradcheck, type GradcheckFailure } from './gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as train from './train/index.js';
 
 import { Tensor } from './tensor.js';
 import { getBackend } from './runtime.js';

@@ -177,6 +177,80 @@ test('a nested module tree: forward and gradients of every parameter', async () 
   await checkModule(() => new TinyAutoencoder(), [3, 4]);
 });
 
+// ---- BatchNorm ----------------------------------------------------------------------------------------
+
+test('BatchNorm1d: worked example of batch statistics, running statistics (unbiased var) and eval', async () => {
+  for (const backendName of ['cpu', 'webgpu'] as const) {
+    await E.setBackend(backendName);
+    const bn = new nn.BatchNorm1d(1);
+    const x = E.tensor([[1], [3]]);
+    // batch mean 2, biased variance 1: y = (x - 2) / sqrt(1 + eps)
+    const eps = 1e-5;
+    assertClose(await bn.forward(x).toArray(), [-1 / Math.sqrt(1 + eps), 1 / Math.sqrt(1 + eps)], 1e-6, 1e-6, `${backendName} train`);
+    // running_mean = 0.9 * 0 + 0.1 * 2; running_var = 0.9 * 1 + 0.1 * 2 (unbiased: 2 / (2 - 1) = 2)
+    assertClose(await bn.runningMean.toArray(), [0.2], 1e-7, 1e-6, `${backendName} running mean`);
+    assertClose(await bn.runningVar.toArray(), [1.1], 1e-7, 1e-6, `${backendName} running var`);
+    bn.eval();
+    assertClose(await bn.forward(x).toArray(), [0.8 / Math.sqrt(1.1 + eps), 2.8 / Math.sqrt(1.1 + eps)], 1e-6, 1e-6, `${backendName} eval`);
+    assertClose(await bn.runningMean.toArray(), [0.2], 1e-7, 1e-6, `${backendName} eval leaves running stats alone`);
+    assert.equal(bn.namedBuffers().map(([name]) => name), ['running_mean', 'running_var']);
+    bn.dispose();
+  }
+  await E.setBackend('cpu');
+});
+
+test('BatchNorm1d and BatchNorm2d in training mode: forward and gradients through the batch statistics', async () => {
+  await checkModule(() => new nn.BatchNorm1d(3), [5, 3]);
+  await checkModule(() => new nn.BatchNorm1d(2), [3, 2, 4]);
+  await checkModule(() => new nn.BatchNorm2d(3), [2, 3, 2, 3]);
+});
+
+test('BatchNorm2d in eval mode: forward and gradients with fixed running statistics', async () => {
+  await checkModule(() => {
+    const bn = new nn.BatchNorm2d(2);
+    nn.assign(bn.runningMean, E.tensor([0.5, -1]));
+    nn.assign(bn.runningVar, E.tensor([2, 0.25]));
+    return bn.eval();
+  }, [2, 2, 3, 3]);
+});
+
+test('BatchNorm: a wrong channel count or a single value per channel is refused', () => {
+  assert.throws(() => new nn.BatchNorm2d(3).forward(E.zeros([2, 4, 2, 2])), /BatchNorm2d\(3\): input \[2, 4, 2, 2\] must have rank 4 with 3 channels on axis 1/);
+  assert.throws(() => new nn.BatchNorm1d(3).forward(E.zeros([1, 3])), /BatchNorm1d\(3\): training needs more than 1 value per channel/);
+});
+
+// ---- convolution and pooling -------------------------------------------------------------------------
+
+test('Conv2d (stride 2, padding 1) and ConvTranspose2d (output padding 1): forward and gradients', async () => {
+  await checkModule(() => new nn.Conv2d(2, 3, 3, { stride: 2, padding: 1 }), [2, 2, 5, 5]);
+  await checkModule(() => new nn.Conv2d(2, 2, [1, 2], { bias: false }), [1, 2, 3, 3]);
+  await checkModule(() => new nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), [1, 3, 3, 3]);
+});
+
+test('Conv init: fan_in is C_in kH kW for Conv2d and C_out kH kW for ConvTranspose2d (weight axis 1)', async () => {
+  E.manualSeed(SEED);
+  const conv = new nn.Conv2d(2, 5, 3);
+  const convBound = 1 / Math.sqrt(2 * 9);
+  assertClose(await conv.weight.toArray(), Array.from(uniform(SEED, 0, 90), (u) => -convBound + 2 * convBound * u), 1e-12, 0);
+  E.manualSeed(SEED);
+  const transposed = new nn.ConvTranspose2d(2, 5, 3);
+  assert.equal(transposed.weight.shape, [2, 5, 3, 3]);
+  const transposedBound = 1 / Math.sqrt(5 * 9);
+  assertClose(await transposed.weight.toArray(), Array.from(uniform(SEED, 0, 90), (u) => -transposedBound + 2 * transposedBound * u), 1e-12, 0);
+  conv.dispose();
+  transposed.dispose();
+});
+
+test('MaxPool2d, AvgPool2d, Upsample: forward and gradients; a small conv net end to end', async () => {
+  await checkModule(() => new nn.MaxPool2d({ kernel: 2 }), [1, 2, 4, 4]);
+  await checkModule(() => new nn.AvgPool2d({ kernel: 2 }), [1, 2, 4, 4]);
+  await checkModule(() => new nn.Upsample({ scale: 2 }), [1, 2, 2, 3]);
+  await checkModule(
+    () => new nn.Sequential(new nn.Conv2d(1, 2, 3, { padding: 1 }), new nn.BatchNorm2d(2), new nn.ReLU(), new nn.MaxPool2d({ kernel: 2 }), new nn.Flatten(), new nn.Linear(8, 3)),
+    [2, 1, 4, 4],
+  );
+});
+
 test('dispose frees every parameter', () => {
   const before = E.memory().liveBuffers;
   const net = new TinyAutoencoder();

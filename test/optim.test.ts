@@ -160,5 +160,17 @@ test('bad hyperparameters and parameters are refused with the offending value', 
   p.dispose();
 });
 
+test('learning-rate schedules: constant, step (as StepLR) and linear decay (as CycleGAN)', () => {
+  const epochs = [0, 1, 2, 3, 4, 5];
+  assert.equal(epochs.map(E.optim.constantLr(0.01)), [0.01, 0.01, 0.01, 0.01, 0.01, 0.01]);
+  // gamma 0.5 every 2 epochs
+  assert.equal(epochs.map(E.optim.stepLr(0.8, { stepSize: 2, gamma: 0.5 })), [0.8, 0.8, 0.4, 0.4, 0.2, 0.2]);
+  // CycleGAN with n_epochs = 2, n_epochs_decay = 3: factor 1 - max(0, e + 1 - 2) / 4
+  const linear = E.optim.linearDecayLr(0.0002, { constantEpochs: 2, decayEpochs: 3 });
+  assertClose(epochs.map(linear), [0.0002, 0.0002, 0.00015, 0.0001, 0.00005, 0], 1e-18, 1e-12);
+  assert.throws(() => E.optim.stepLr(0.1, { stepSize: 0 }), /stepLr: stepSize must be a positive integer, got 0/);
+  assert.throws(() => linear(-1), /linearDecayLr: epoch must be an integer >= 0, got -1/);
+});
+
 test.after(() => E.releaseDevice());
 test.run();

@@ -13,6 +13,7 @@ import { Tensor, formatShape, keep, tidy } from '../tensor.js';
 import { noGrad } from '../autograd.js';
 import { zeros } from '../ops/elementwise.js';
 import { getBackend } from '../runtime.js';
+import { checkStateDict } from '../io/safetensors.js';
 
 const NAME_PATTERN = /^[A-Za-z0-9_]+$/; // no dots: dots separate the levels of a dotted name
 
@@ -92,6 +93,21 @@ export abstract class Module {
   /** Parameters and buffers by dotted name: what a checkpoint holds (PyTorch's state_dict keys). */
   stateDict(): Map<string, Tensor> {
     return new Map([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /** Each state tensor's shape by dotted name, what a checkpoint must match. */
+  stateShapes(): Record<string, number[]> {
+    return Object.fromEntries([...this.stateDict()].map(([name, t]) => [name, [...t.shape]]));
+  }
+
+  /**
+   * Overwrites every parameter and buffer in place from named host values (a safetensors file's
+   * tensors). Names and shapes are all checked first, so a mismatch throws, listing every problem,
+   * before anything is changed.
+   */
+  loadStateDict(tensors: Map<string, { shape: number[]; data: ArrayLike<number> }>, source = 'state dict'): void {
+    checkStateDict(this.stateShapes(), tensors, source);
+    for (const [name, t] of this.stateDict()) t.backend.write(t.storage, tensors.get(name)!.data);
   }
 
   /** A tensor registered in two places (shared weights) is listed once, under its first name. */

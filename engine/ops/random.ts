@@ -24,6 +24,24 @@ export function manualSeed(seed: number): void {
   state.nextBlock = 0;
 }
 
+/** The engine stream's position (seed and next block), saved in checkpoints. */
+export interface RandomState {
+  seed: number;
+  nextBlock: number;
+}
+
+export function getRandomState(): RandomState {
+  return { seed: state.seed, nextBlock: state.nextBlock };
+}
+
+/** Moves the engine's stream to a saved position, so the draws that follow repeat those made after it. */
+export function setRandomState({ seed, nextBlock }: RandomState): void {
+  const isUint32 = (v: number) => Number.isInteger(v) && v >= 0 && v < 2 ** 32;
+  if (!isUint32(seed) || !isUint32(nextBlock)) throw new Error(`setRandomState: seed ${seed} and nextBlock ${nextBlock} must be uint32s`);
+  state.seed = seed;
+  state.nextBlock = nextBlock;
+}
+
 export interface DrawOptions {
   /** draw from block 0 of this seed instead of the engine's stream (which is then left untouched) */
   seed?: number;

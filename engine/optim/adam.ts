@@ -44,18 +44,10 @@ export class Adam extends Optimizer {
     [this.beta1, this.beta2] = betas;
     this.eps = eps;
     this.weightDecay = weightDecay;
-    this.checkHyperparameters();
+    checkAdamHyperparameters(this.hyperparameters());
     for (const p of this.params) {
       this.initState(p, { exp_avg: zeros(p.shape, p.backend), exp_avg_sq: zeros(p.shape, p.backend) });
     }
-  }
-
-  private checkHyperparameters(): void {
-    checkHyperparameter('Adam', 'lr', this.lr, 0);
-    checkHyperparameter('Adam', 'betas[0]', this.beta1, 0, 1);
-    checkHyperparameter('Adam', 'betas[1]', this.beta2, 0, 1);
-    checkHyperparameter('Adam', 'eps', this.eps, 0);
-    checkHyperparameter('Adam', 'weightDecay', this.weightDecay, 0);
   }
 
   step(): void {
@@ -81,8 +73,17 @@ export class Adam extends Optimizer {
     return { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay };
   }
 
+  /** Checks every value first, so a bad record changes nothing. */
   setHyperparameters(values: Record<string, number>): void {
+    checkAdamHyperparameters(values);
     ({ lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay } = values);
-    this.checkHyperparameters();
   }
+}
+
+function checkAdamHyperparameters({ lr, beta1, beta2, eps, weightDecay }: Record<string, number>): void {
+  checkHyperparameter('Adam', 'lr', lr, 0);
+  checkHyperparameter('Adam', 'betas[0]', beta1, 0, 1);
+  checkHyperparameter('Adam', 'betas[1]', beta2, 0, 1);
+  checkHyperparameter('Adam', 'eps', eps, 0);
+  checkHyperparameter('Adam', 'weightDecay', weightDecay, 0);
 }

@@ -2,3 +2,4 @@
 export { Optimizer, type ParameterState } from './optimizer.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';
+export { constantLr, stepLr, linearDecayLr, type LrSchedule } from './schedule.js';

@@ -1,0 +1,134 @@
+// Convolution and pooling layers (NCHW), thin wrappers of the ops in engine/ops/conv.ts that own their
+// weights. Initialisation as PyTorch: weight and bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)), where fan_in is
+// computed from the weight's axis 1 times the kernel area: C_in kH kW for Conv2d, and C_out kH kW for
+// ConvTranspose2d, whose weight is (C_in, C_out, kH, kW).
+import { Tensor } from '../tensor.js';
+import {
+  avgPool2d,
+  conv2d,
+  convTranspose2d,
+  maxPool2d,
+  upsample2d,
+  type Conv2dOptions,
+  type ConvTranspose2dOptions,
+  type Pair,
+  type Pool2dOptions,
+  type Upsample2dOptions,
+} from '../ops/conv.js';
+import { pair } from '../ops/window.js';
+import { Module } from './module.js';
+import { checkPositiveIntegers, defaultInitBound, uniformInit } from './init.js';
+
+function formatPair(value: Pair | undefined, fallback: number): string {
+  const [a, b] = pair(value ?? fallback);
+  return a === b ? String(a) : `${a}x${b}`;
+}
+
+/** y (B, C_out, H', W') = conv2d(x (B, C_in, H, W), weight (C_out, C_in, kH, kW)) + bias (C_out). */
+export class Conv2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: Pair,
+    readonly options: Conv2dOptions & { bias?: boolean } = {},
+  ) {
+    super();
+    const [kH, kW] = pair(kernelSize);
+    checkPositiveIntegers('Conv2d', { inChannels, outChannels, kH, kW });
+    const bound = defaultInitBound(inChannels * kH * kW);
+    this.weight = this.param('weight', uniformInit([outChannels, inChannels, kH, kW], bound));
+    this.bias = options.bias === false ? null : this.param('bias', uniformInit([outChannels], bound));
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, dilation } = this.options;
+    return conv2d(x, this.weight, this.bias, { stride, padding, dilation });
+  }
+
+  describe(): string {
+    const { stride, padding } = this.options;
+    return `Conv2d(${this.inChannels} -> ${this.outChannels}, k ${formatPair(this.kernelSize, 1)}, s ${formatPair(stride, 1)}, p ${formatPair(padding, 0)})`;
+  }
+}
+
+/**
+ * The transpose of Conv2d (the gradient of conv2d with respect to its input), used to upsample:
+ * x (B, C_in, H, W), weight (C_in, C_out, kH, kW) -> (B, C_out, (H-1)s - 2p + d(kH-1) + outputPadding + 1, ...).
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernelSize: Pair,
+    readonly options: ConvTranspose2dOptions & { bias?: boolean } = {},
+  ) {
+    super();
+    const [kH, kW] = pair(kernelSize);
+    checkPositiveIntegers('ConvTranspose2d', { inChannels, outChannels, kH, kW });
+    const bound = defaultInitBound(outChannels * kH * kW);
+    this.weight = this.param('weight', uniformInit([inChannels, outChannels, kH, kW], bound));
+    this.bias = options.bias === false ? null : this.param('bias', uniformInit([outChannels], bound));
+  }
+
+  forward(x: Tensor): Tensor {
+    const { stride, padding, outputPadding, dilation } = this.options;
+    return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation });
+  }
+
+  describe(): string {
+    const { stride, padding } = this.options;
+    return `ConvTranspose2d(${this.inChannels} -> ${this.outChannels}, k ${formatPair(this.kernelSize, 1)}, s ${formatPair(stride, 1)}, p ${formatPair(padding, 0)})`;
+  }
+}
+
+/** Max over kH x kW windows (stride defaults to the kernel). */
+export class MaxPool2d extends Module {
+  constructor(readonly options: Pool2dOptions) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.options);
+  }
+
+  describe(): string {
+    const { kernel, stride, padding } = this.options;
+    return `MaxPool2d(k ${formatPair(kernel, 1)}, s ${formatPair(stride ?? kernel, 1)}, p ${formatPair(padding, 0)})`;
+  }
+}
+
+/** Mean over kH x kW windows, padding counted as zeros (PyTorch's default). */
+export class AvgPool2d extends Module {
+  constructor(readonly options: Pool2dOptions) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.options);
+  }
+
+  describe(): string {
+    return `AvgPool2d(k ${formatPair(this.options.kernel, 1)})`;
+  }
+}
+
+/** Integer-factor upsampling, 'nearest' or 'bilinear' (align_corners = false). */
+export class Upsample extends Module {
+  constructor(readonly options: Upsample2dOptions = {}) {
+    super();
+  }
+
+  forward(x: Tensor): Tensor {
+    return upsample2d(x, this.options);
+  }
+
+  describe(): string {
+    return `Upsample(x${this.options.scale ?? 2}, ${this.options.mode ?? 'nearest'})`;
+  }
+}

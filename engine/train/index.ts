@@ -1,2 +1,3 @@
 // Checkpoints and resumable training runs: `E.train.saveCheckpoint(...)`, `E.train.runTraining({...})`.
 export { saveCheckpoint, loadCheckpoint, type Optimizers } from './checkpoint.js';
+export { runTraining, runPaths, RESUME_FLAG, type EpochContext, type EpochRecord, type TrainingRunOptions, type TrainingRunResult } from './run.js';

@@ -1,0 +1,149 @@
+// Training runs that survive being killed. A run lives in `runs/<name>/`:
+//   config.json              the run's settings (when given)
+//   metrics.jsonl            one JSON line per finished epoch: {epoch, ...metrics, lr, seconds}
+//   checkpoint.safetensors   after every epoch: model, optimizers, epochs done, random stream position
+//                            and the metrics history, written to a .tmp name and renamed
+// `--resume` (or resume: true) restores the checkpoint and continues with the next epoch. The metrics
+// file is then rewritten from the checkpoint's history, so a line appended by an epoch whose checkpoint
+// never landed (or half a line cut off by the kill) does not survive: the file always matches the model.
+//
+// Epochs are counted from 0 where code sees them (trainEpoch, schedules) and from 1 where people do
+// (progress lines, the `epoch` field of metrics.jsonl: the number of epochs done).
+//
+// For a resumed run to repeat the uninterrupted one exactly, draw all randomness from the engine's
+// stream (restored here) or derive it from the epoch number (e.g. the data order).
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Module } from '../nn/module.js';
+import { Optimizer } from '../optim/optimizer.js';
+import type { LrSchedule } from '../optim/schedule.js';
+import { getRandomState, setRandomState, type RandomState } from '../ops/random.js';
+import { appendJsonLine, temporaryPath, writeText } from '../io/files.js';
+import { Progress, type ProgressStream } from '../io/progress.js';
+import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
+
+export const RESUME_FLAG = '--resume';
+
+export interface EpochContext {
+  /** 0-based epoch index */
+  epoch: number;
+  /** call progress.update(step, { loss, samples }) after each step (1-based) */
+  progress: Progress;
+}
+
+/** One line of metrics.jsonl. */
+export type EpochRecord = { epoch: number; seconds: number } & Record<string, number>;
+
+export interface TrainingRunOptions {
+  /** the run directory is `<rootDir>/<name>` */
+  name: string;
+  rootDir?: string;
+  epochs: number;
+  stepsPerEpoch: number;
+  module: Module;
+  optimizers: Optimizers;
+  /** continue from the last checkpoint; default: whether the command line holds --resume */
+  resume?: boolean;
+  /** learning rate per epoch, set on every optimizer (a record gives one schedule per optimizer key) */
+  schedule?: LrSchedule | Record<string, LrSchedule>;
+  /** saved as config.json */
+  config?: Record<string, unknown>;
+  /** where progress lines go (default stdout) */
+  stream?: ProgressStream;
+  /** trains one epoch and returns its metrics (e.g. mean loss, test loss) */
+  trainEpoch: (context: EpochContext) => Promise<Record<string, number>>;
+}
+
+export interface TrainingRunResult {
+  dir: string;
+  /** every epoch's record, including those of earlier sessions of a resumed run */
+  history: EpochRecord[];
+}
+
+/** What a run stores in its checkpoint's extra JSON. */
+interface RunState {
+  epochsDone: number;
+  random: RandomState;
+  history: EpochRecord[];
+}
+
+export function runPaths(dir: string) {
+  return {
+    checkpoint: join(dir, 'checkpoint.safetensors'),
+    metrics: join(dir, 'metrics.jsonl'),
+    config: join(dir, 'config.json'),
+  };
+}
+
+/** Runs epochs until `epochs` are done, checkpointing after each; see the top of this file. */
+export async function runTraining(options: TrainingRunOptions): Promise<TrainingRunResult> {
+  const { name, epochs, stepsPerEpoch, module, optimizers, trainEpoch } = options;
+  const resume = options.resume ?? process.argv.includes(RESUME_FLAG);
+  const stream = options.stream ?? process.stdout;
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`runTraining: run name "${name}" must use letters, digits, '.', '-' and '_' only`);
+  for (const [what, n] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`runTraining: ${what} must be a positive integer, got ${n}`);
+  }
+  const dir = join(options.rootDir ?? 'runs', name);
+  const paths = runPaths(dir);
+  removeTemporaryFiles(dir);
+
+  const state = await startingState(paths.checkpoint, module, optimizers, resume, name);
+  if (state.epochsDone > 0) stream.write(`resuming run ${name} after epoch ${state.epochsDone}/${epochs}\n`);
+  writeText(paths.metrics, state.history.map((record) => JSON.stringify(record) + '\n').join(''));
+  if (options.config) writeText(paths.config, JSON.stringify(options.config, null, 2) + '\n');
+
+  const history = [...state.history];
+  for (let epoch = state.epochsDone; epoch < epochs; epoch++) {
+    const rates = applySchedule(optimizers, options.schedule, epoch);
+    module.train();
+    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream });
+    const startMs = performance.now();
+    const metrics = await trainEpoch({ epoch, progress });
+    const seconds = (performance.now() - startMs) / 1000;
+    progress.end(metrics);
+    const record: EpochRecord = { epoch: epoch + 1, ...metrics, ...rates, seconds };
+    history.push(record);
+    appendJsonLine(paths.metrics, record);
+    const saved: RunState = { epochsDone: epoch + 1, random: getRandomState(), history };
+    await saveCheckpoint(paths.checkpoint, module, optimizers, { ...saved });
+  }
+  return { dir, history };
+}
+
+/** A fresh start, or the state restored from the checkpoint (model, optimizers and random stream). */
+async function startingState(checkpoint: string, module: Module, optimizers: Optimizers, resume: boolean, name: string): Promise<RunState> {
+  const fresh: RunState = { epochsDone: 0, random: getRandomState(), history: [] };
+  if (!existsSync(checkpoint)) return fresh;
+  if (!resume) {
+    throw new Error(`runTraining: run "${name}" already has ${checkpoint}; pass ${RESUME_FLAG} to continue it, or choose another name`);
+  }
+  const extra = (await loadCheckpoint(checkpoint, module, optimizers)) as Partial<RunState>;
+  if (!Number.isInteger(extra.epochsDone) || !extra.random || !Array.isArray(extra.history)) {
+    throw new Error(`runTraining: ${checkpoint} was not written by a training run (no epochsDone, random state and history)`);
+  }
+  setRandomState(extra.random);
+  return extra as RunState;
+}
+
+/** Sets each optimizer's learning rate for this epoch; returns the rates for the metrics record. */
+function applySchedule(optimizers: Optimizers, schedule: TrainingRunOptions['schedule'], epoch: number): Record<string, number> {
+  if (optimizers instanceof Optimizer) {
+    if (typeof schedule === 'function') optimizers.lr = schedule(epoch);
+    return { lr: optimizers.lr };
+  }
+  const rates: Record<string, number> = {};
+  for (const [key, optimizer] of Object.entries(optimizers)) {
+    const forKey = typeof schedule === 'function' ? schedule : schedule?.[key];
+    if (forKey) optimizer.lr = forKey(epoch);
+    rates[`lr_${key}`] = optimizer.lr;
+  }
+  return rates;
+}
+
+/** A kill during a write leaves `<file>.tmp` behind; the completed file it was replacing is intact. */
+function removeTemporaryFiles(dir: string): void {
+  if (!existsSync(dir)) return;
+  const suffix = temporaryPath('');
+  for (const file of readdirSync(dir)) if (file.endsWith(suffix)) rmSync(join(dir, file), { force: true });
+}

@@ -252,6 +252,20 @@ function registerTests(): void {
     assertClose(curves[1], curves[0], 0, 1e-4, 'WebGPU loss vs CPU loss');
   });
 
+  test('a training step inside tidy leaks no storage (gradients are freed by zeroGrad)', async () => {
+    const gpu = await E.setBackend('webgpu');
+    E.manualSeed(6);
+    const model = makeNet(3, 4);
+    const adam = new optim.Adam(model.parameters());
+    await E.setBackend('cpu');
+    trainSteps(model, adam, 2);
+    const live = gpu.memory().liveBuffers;
+    trainSteps(model, adam, 3);
+    assert.is(gpu.memory().liveBuffers, live);
+    model.dispose();
+    adam.dispose();
+  });
+
   test('a run killed mid-epoch resumes and ends like an uninterrupted run', async () => {
     const root = tempDir();
     // reference: uninterrupted

@@ -28,7 +28,6 @@ export abstract class Module {
    * The module's computation. Subclasses declare their own inputs and outputs (most take and return
    * one tensor); Sequential requires that its children return a tensor.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   abstract forward(...inputs: any[]): unknown;
 
   /** One line saying what this module is, e.g. `Linear(784 -> 400)`; shown by summary(). */

@@ -62,13 +62,17 @@ function checkCases(): Case[] {
   cases.push(product('17x5 shared A . 2 x 5x70', 17, 5, 70, { batch: 2, sharedB: false }));
   cases.push(product('2 x 1x1 . 1x1', 1, 1, 1, { batch: 2, sharedA: false, sharedB: false }));
   cases.push(product('1x7 . 7x1 (K=7, M=N=1)', 1, 7, 1));
-  cases.push(product('9x1 . 1x13 (K=1)', 9, 1, 13, { transB: true }));
+  cases.push(product('9x1 . 1x13 (K=1, B^T)', 9, 1, 13, { transB: true }));
   return cases;
 }
 
-/** Square sizes, then the VAE's layers 2352 -> 512 -> 256 on a batch of 128, forward and backward. */
+/**
+ * Square sizes, a narrow output (where the engine's choice of version changes), then the VAE's layers
+ * 2352 -> 512 -> 256 on a batch of 128: forward y = x W, and backward dW = x^T dy and dx = dy W^T.
+ */
 function timedCases(sizes: number[]): Case[] {
   const cases = sizes.map((n) => product(`${n}x${n} . ${n}x${n}`, n, n, n));
+  cases.push(product('64x4096 . 4096x8 (narrow output)', 64, 4096, 8));
   const batchRows = 128;
   for (const [inputs, outputs] of [
     [2352, 512],
@@ -262,8 +266,22 @@ async function main(): Promise<void> {
   }
   forceMatmulVersion(null);
   console.log('\n' + formatTable(['version', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
+  console.log('\n' + speedups(records).join('\n'));
   writeJsonOption(args, records);
   E.releaseDevice();
+}
+
+/** Per shape, the fastest version and its speed-up over v1 (the ladder's baseline), where both ran. */
+function speedups(records: BenchRecord[]): string[] {
+  const lines: string[] = [];
+  for (const shape of new Set(records.map((r) => r.shape))) {
+    const ran = records.filter((r) => r.shape === shape && r.ms !== null);
+    const baseline = ran.find((r) => r.name === 'v1');
+    if (!baseline || ran.length === 0) continue;
+    const best = ran.reduce((x, y) => (y.ms! < x.ms! ? y : x));
+    lines.push(`${shape}: fastest ${best.name}, ${(baseline.ms! / best.ms!).toFixed(1)}x v1`);
+  }
+  return lines;
 }
 
 function formatRow(r: BenchRecord): string[] {

@@ -34,7 +34,8 @@ function withRegisterBlock(source: string, rows: number, columns: number): strin
 
 const V1_TILE = 16; // threads per workgroup along M and along N
 const V2_TILE = 16; // workgroup TILE x TILE threads; A and B tiles TILE x TILE
-const V3 = { threads: 8, rows: 8, columns: 8 }; // WG_X threads, each a TM x TN block (measured best of 4..16)
+// WG_X threads, each a TM x TN block: the fastest at 1024^2 of blocks 4x4 to 32x8 and 8 to 64 threads
+const V3 = { threads: 8, rows: 8, columns: 8 };
 
 export const matmulVersions: MatmulVersion[] = [
   {
@@ -69,9 +70,15 @@ function version(name: string): MatmulVersion {
   return matmulVersions.find((v) => v.name === name)!;
 }
 
+/**
+ * The rule, from bench/matmul on lavapipe (bench/results/matmul-lavapipe.md): v3 is the fastest for every
+ * shape measured (5-12x v1 from 256^2 to 2048^2 and on the VAE's products), except outputs so narrow
+ * (N <= V3.threads) that each v3 thread keeps one real column of its TN and computes the rest for
+ * nothing: there v1 wins (64x4096 . 4096x8: about 3.5 ms against 6 ms). v2 never wins on lavapipe.
+ */
 export function chooseMatmulVersion(p: MatmulParams): MatmulVersion {
   if (forced) return version(forced);
-  return version('v3');
+  return p.N <= V3.threads ? version('v1') : version('v3');
 }
 
 registerGpuKernel('matmul', {

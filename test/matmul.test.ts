@@ -74,10 +74,12 @@ for (const { name: version } of matmulVersions) {
   });
 }
 
-test('forceMatmulVersion names the version the engine runs, and rejects unknown names', () => {
-  const p = { batch: 1, M: 4, N: 4, K: 4, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
-  forceMatmulVersion('v1');
+test('the version rule: v1 for narrow outputs (N = 8), v3 otherwise; forceMatmulVersion overrides it', () => {
+  const p = { batch: 1, M: 64, N: 8, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   assert.is(chooseMatmulVersion(p).name, 'v1');
+  assert.is(chooseMatmulVersion({ ...p, N: 65 }).name, 'v3');
+  forceMatmulVersion('v2');
+  assert.is(chooseMatmulVersion(p).name, 'v2');
   forceMatmulVersion(null);
   assert.throws(() => forceMatmulVersion('v0'), /matmul: no version 'v0'/);
 });

@@ -72,9 +72,9 @@ function version(name: string): MatmulVersion {
 
 /**
  * The rule, from bench/matmul on lavapipe (bench/results/matmul-lavapipe.md): v3 is the fastest for every
- * shape measured (5-12x v1 from 256^2 to 2048^2 and on the VAE's products), except outputs so narrow
+ * shape measured (5-21x v1 from 256^2 to 1024^2 and on the VAE's products), except outputs so narrow
  * (N <= V3.threads) that each v3 thread keeps one real column of its TN and computes the rest for
- * nothing: there v1 wins (64x4096 . 4096x8: about 3.5 ms against 6 ms). v2 never wins on lavapipe.
+ * nothing: there v1 wins (64x4096 . 4096x8: 4.9 ms against 7.2 ms). v2 never wins on lavapipe.
  */
 export function chooseMatmulVersion(p: MatmulParams): MatmulVersion {
   if (forced) return version(forced);

@@ -1,0 +1,230 @@
+// Convolution bench: every version of the three WebGPU conv kernels (engine/backend/webgpu/conv.ts) is first
+// checked against the float64 CPU reference on small odd shapes; the versions that pass are then timed on
+// the models' layers at batch 128 (encoder convolutions on 28x28 and 14x14 maps, the decoder's transposed
+// convolutions 7 -> 14 -> 28), for each layer's three passes: forward, input gradient, weight gradient.
+// Printed: ms (median of several runs), GFLOP/s (2 B C_out outH outW C_in kH kW / time, in conv2d terms,
+// the same count for all three passes) and the max abs error against the CPU reference on the layer's
+// shape with batch 1 (the timed batch would take the readable reference minutes).
+//   node dist/bench/conv.mjs [--batch 128] [--versions v1,v2] [--budget-ms 20000] [--json results.json]
+// --budget-ms caps the time spent on one (version, pass) and skips a case whose single run is expected
+// to exceed it.
+import * as E from '../engine/index.js';
+import type { Backend, Storage } from '../engine/backend/backend.js';
+import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
+import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { HostRandom } from '../engine/random/philox.js';
+import { formatTable, option, writeJsonOption } from './lib/cli.js';
+import { timeGpu } from './lib/timing.js';
+
+const SEED = 2025;
+const CHECK_TOLERANCE = { atol: 1e-4, rtol: 1e-4 }; // float32 sums of at most ~1000 products of values in (-1, 1)
+const TIMING = { warmup: 1, runs: 3 };
+const DEFAULT_BATCH = 128;
+const DEFAULT_BUDGET_MS = 20_000;
+const KERNELS: ConvKernelName[] = ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'];
+
+/** A layer: its conv2d-terms geometry and which kernel is its forward pass. */
+interface Layer {
+  name: string;
+  transposed: boolean;
+  g: ConvGeometry;
+}
+
+/** The pass each kernel is for a layer: a conv's input gradient is a transposed conv and vice versa. */
+function passName(layer: Layer, kernel: ConvKernelName): string {
+  if (kernel === 'conv2dWeightGrad') return 'dw';
+  return (kernel === 'convTranspose2d') === layer.transposed ? 'forward' : 'dx';
+}
+
+function convLayer(name: string, x: number[], w: number[], options: Conv2dOptions): Layer {
+  const cpu = E.cpuBackend();
+  const [xt, wt] = [E.zeros(x, cpu), E.zeros(w, cpu)];
+  const g = conv2dGeometry(xt, wt, null, options);
+  xt.dispose();
+  wt.dispose();
+  return { name, transposed: false, g };
+}
+
+function convTransposeLayer(name: string, x: number[], w: number[], options: ConvTranspose2dOptions): Layer {
+  const cpu = E.cpuBackend();
+  const [xt, wt] = [E.zeros(x, cpu), E.zeros(w, cpu)];
+  const g = convTranspose2dGeometry(xt, wt, null, options);
+  xt.dispose();
+  wt.dispose();
+  return { name, transposed: true, g };
+}
+
+/** Odd shapes every version must get right before it is timed: ragged channel and pixel tiles, padding, dilation. */
+function checkLayers(): Layer[] {
+  return [
+    convLayer('conv [2,5,7,9] * [11,5,3,3] s2 p1', [2, 5, 7, 9], [11, 5, 3, 3], { stride: 2, padding: 1 }),
+    convLayer('conv [1,3,5,7] * [4,3,3,2] s[2,1] p2 d2', [1, 3, 5, 7], [4, 3, 3, 2], { stride: [2, 1], padding: 2, dilation: 2 }),
+    convLayer('conv [2,1,6,6] * [9,1,4,4] s2 p1', [2, 1, 6, 6], [9, 1, 4, 4], { stride: 2, padding: 1 }),
+    convTransposeLayer('convT [2,6,5,7] * [6,3,4,4] s2 p1', [2, 6, 5, 7], [6, 3, 4, 4], { stride: 2, padding: 1 }),
+    convTransposeLayer('convT [1,3,5,7] * [3,10,3,3] s2 p1 op1', [1, 3, 5, 7], [3, 10, 3, 3], { stride: 2, padding: 1, outputPadding: 1 }),
+  ];
+}
+
+/** The models' layers: an encoder 28 -> 14 -> 7 and a decoder 7 -> 14 -> 28. */
+function timedLayers(B: number): Layer[] {
+  return [
+    convLayer('conv 3->32 3x3 s1 28x28', [B, 3, 28, 28], [32, 3, 3, 3], { padding: 1 }),
+    convLayer('conv 32->64 3x3 s1 28x28', [B, 32, 28, 28], [64, 32, 3, 3], { padding: 1 }),
+    convLayer('conv 32->64 4x4 s2 28->14', [B, 32, 28, 28], [64, 32, 4, 4], { stride: 2, padding: 1 }),
+    convLayer('conv 64->64 3x3 s1 14x14', [B, 64, 14, 14], [64, 64, 3, 3], { padding: 1 }),
+    convLayer('conv 64->64 4x4 s2 14->7', [B, 64, 14, 14], [64, 64, 4, 4], { stride: 2, padding: 1 }),
+    convTransposeLayer('convT 64->32 4x4 s2 7->14', [B, 64, 7, 7], [64, 32, 4, 4], { stride: 2, padding: 1 }),
+    convTransposeLayer('convT 32->3 4x4 s2 14->28', [B, 32, 14, 14], [32, 3, 4, 4], { stride: 2, padding: 1 }),
+  ];
+}
+
+function flops(g: ConvGeometry): number {
+  return 2 * g.batch * g.outChannels * g.outH * g.outW * g.inChannels * g.kernelH * g.kernelW;
+}
+
+/** Operand sizes of a kernel on geometry g, inputs in binding order, then the output. */
+function operandSizes(kernel: ConvKernelName, g: ConvGeometry): { inputs: number[]; output: number } {
+  const x = g.batch * g.inChannels * g.inH * g.inW;
+  const y = g.batch * g.outChannels * g.outH * g.outW;
+  const w = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
+  if (kernel === 'conv2d') return { inputs: [x, w, g.outChannels], output: y };
+  if (kernel === 'convTranspose2d') return { inputs: [y, w, g.inChannels], output: x };
+  return { inputs: [x, y], output: w };
+}
+
+/** Runs a kernel directly on the backend (a bias is added in the forward pass, as the models do). */
+function runKernel(backend: Backend, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, inputs: Storage[]): Storage {
+  const out = backend.alloc(operandSizes(kernel, g).output);
+  const hasBias = passName(layer, kernel) === 'forward';
+  if (kernel === 'conv2dWeightGrad') backend.run(kernel, inputs, [out], g);
+  else backend.run(kernel, inputs, [out], { ...g, hasBias });
+  return out;
+}
+
+/** Float32-exact random values in (-1, 1) for each input of the kernel. */
+function randomInputs(kernel: ConvKernelName, g: ConvGeometry, random: HostRandom): Float32Array[] {
+  return operandSizes(kernel, g).inputs.map((n) => Float32Array.from({ length: n }, () => 2 * random.uniform() - 1));
+}
+
+/** Max abs error and mismatch count of one version against the CPU reference on geometry g. */
+async function compareWithCpu(version: string, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, random: HostRandom) {
+  const data = randomInputs(kernel, g, random);
+  const results: ArrayLike<number>[] = [];
+  for (const backend of [E.cpuBackend() as Backend, await E.webgpu()]) {
+    forceConvVersion(kernel, version);
+    const inputs = data.map((values) => {
+      const s = backend.alloc(values.length);
+      backend.write(s, values);
+      return s;
+    });
+    const out = runKernel(backend, kernel, layer, g, inputs);
+    results.push(await backend.read(out));
+    for (const s of [...inputs, out]) backend.free(s);
+  }
+  const [expected, actual] = results;
+  let maxError = 0;
+  let mismatches = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const error = Math.abs(actual[i] - expected[i]);
+    if (!(error <= CHECK_TOLERANCE.atol + CHECK_TOLERANCE.rtol * Math.abs(expected[i]))) mismatches++;
+    maxError = Math.max(maxError, Number.isNaN(error) ? Infinity : error);
+  }
+  return { maxError, mismatches };
+}
+
+async function checkAll(versions: string[]): Promise<Set<string>> {
+  console.log('Correctness against the float64 CPU reference (max abs error):');
+  const random = new HostRandom(SEED);
+  const failed = new Set<string>();
+  const rows: string[][] = [];
+  for (const layer of checkLayers()) {
+    for (const kernel of KERNELS) {
+      const cells = [layer.name, `${passName(layer, kernel)} (${kernel})`];
+      for (const version of versions) {
+        const { maxError, mismatches } = await compareWithCpu(version, kernel, layer, layer.g, random);
+        if (mismatches > 0) failed.add(`${kernel} ${version}`);
+        cells.push(mismatches > 0 ? `FAIL ${maxError.toExponential(1)} (${mismatches} off)` : maxError.toExponential(1));
+      }
+      rows.push(cells);
+    }
+  }
+  console.log(formatTable(['shape', 'pass', ...versions], rows));
+  for (const name of failed) console.log(`${name} FAILED the check and is not timed`);
+  return failed;
+}
+
+interface BenchRecord {
+  name: string;
+  shape: string;
+  ms: number | null;
+  gflops: number | null;
+  maxError: number | null;
+  note?: string;
+}
+
+async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, budgetMs: number, random: HostRandom): Promise<BenchRecord> {
+  const gpu = await E.webgpu();
+  const shape = `${layer.name} ${passName(layer, kernel)}`;
+  const { maxError } = await compareWithCpu(version, kernel, layer, { ...layer.g, batch: 1 }, random);
+  forceConvVersion(kernel, version);
+  const inputs = operandSizes(kernel, layer.g).inputs.map((n) => E.rand([n], { backend: gpu, low: -1, high: 1 }));
+  const timing = await timeGpu(() => gpu.free(runKernel(gpu, kernel, layer, layer.g, inputs.map((t) => t.storage))), { ...TIMING, budgetMs });
+  for (const t of inputs) t.dispose();
+  return { name: `${kernel} ${version}`, shape, ms: timing.ms, gflops: flops(layer.g) / timing.ms / 1e6, maxError };
+}
+
+function positiveNumber(args: string[], name: string, fallback: number): number {
+  const value = Number(option(args, name) ?? fallback);
+  if (!(value > 0)) throw new Error(`bench/conv: --${name} must be a positive number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const batch = positiveNumber(args, 'batch', DEFAULT_BATCH);
+  const budgetMs = positiveNumber(args, 'budget-ms', DEFAULT_BUDGET_MS);
+  const known = [...new Set(KERNELS.flatMap((k) => convVersions[k].map((v) => v.name)))];
+  const versions = option(args, 'versions')?.split(',') ?? known;
+  for (const v of versions) if (!known.includes(v)) throw new Error(`bench/conv: unknown version '${v}' (have ${known.join(', ')})`);
+  const has = (kernel: ConvKernelName, version: string) => convVersions[kernel].some((v) => v.name === version);
+  for (const kernel of KERNELS) for (const v of versions) if (!has(kernel, v)) throw new Error(`bench/conv: ${kernel} has no version '${v}'`);
+
+  const gpu = (await E.setBackend('webgpu')) as Awaited<ReturnType<typeof E.webgpu>>; // timeGpu flushes it
+  console.log(`adapter: ${gpu.adapterName}\ndate: ${new Date().toISOString().slice(0, 10)}\nbatch: ${batch}\n`);
+  const failed = await checkAll(versions);
+
+  console.log(`\nTiming (median of up to ${TIMING.runs} runs after ${TIMING.warmup} warm-up, at most ${budgetMs} ms a case):`);
+  const random = new HostRandom(SEED + 1);
+  const records: BenchRecord[] = [];
+  const bestGflops = new Map<string, number>(); // per kernel version, to skip runs expected to exceed the budget
+  for (const layer of timedLayers(batch)) {
+    for (const kernel of KERNELS) {
+      for (const version of versions) {
+        const name = `${kernel} ${version}`;
+        if (failed.has(name)) continue;
+        const expectedMs = flops(layer.g) / ((bestGflops.get(name) ?? Infinity) * 1e6);
+        let record: BenchRecord;
+        if (expectedMs > budgetMs) {
+          const note = `skipped: one run would take about ${(expectedMs / 1000).toFixed(0)} s`;
+          record = { name, shape: `${layer.name} ${passName(layer, kernel)}`, ms: null, gflops: null, maxError: null, note };
+        } else {
+          record = await timeCase(version, kernel, layer, budgetMs, random);
+          bestGflops.set(name, Math.max(bestGflops.get(name) ?? 0, record.gflops!));
+        }
+        records.push(record);
+        console.log(formatRow(record).join('  '));
+      }
+    }
+  }
+  for (const kernel of KERNELS) forceConvVersion(kernel, null);
+  console.log('\n' + formatTable(['version', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
+  writeJsonOption(args, records);
+  E.releaseDevice();
+}
+
+function formatRow(r: BenchRecord): string[] {
+  if (r.ms === null) return [r.name, r.shape, '-', '-', r.note ?? '-'];
+  return [r.name, r.shape, r.ms.toFixed(1), r.gflops!.toFixed(2), r.maxError!.toExponential(1)];
+}
+
+await main();

@@ -1,0 +1,297 @@
+// Trains one of the three VAEs on coloured MNIST and writes runs/<name>/: metrics.jsonl (one line per
+// epoch: train and test loss terms, colour metrics), checkpoint, figures, colour-control.json and
+// report.html. A second command draws new digits in a chosen colour from a trained run.
+//
+//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--epochs 3]
+//        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard]
+//        [--capacity Cc,Cd] [--gamma 30] [--seed 0] [--data embedded|<dir>] [--preset assignment]
+//        [--name <run>] [--resume]
+//   node dist/experiments/vae.mjs sample --name <run> --colour <name|index> [--count 64] [--seed 0] [--out <file.png>]
+//
+// --preset assignment is the assignment's configuration: MLP, 30 epochs, batch 128, Adam 1e-3 (flags
+// given as well override it). --capacity turns on JointVAE's capacity schedule: each KL is pulled
+// towards a capacity rising linearly from 0 to Cc (continuous) and Cd (discrete) nats, weight --gamma.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as E from '../engine/index.js';
+import { writeText } from '../engine/io/files.js';
+import { writeImageGrid } from '../engine/io/png.js';
+import { writeReport, type ReportFigure } from '../engine/io/report.js';
+import { runPaths } from '../engine/train/run.js';
+import { loadMnist } from '../models/data/mnist.js';
+import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../models/data/coloured-mnist.js';
+import { parsePaletteColour } from '../models/colour.js';
+import { VAE_KINDS, Vae, type VaeConfig, type VaeKind } from '../models/vae/model.js';
+import { VARIANTS, type Variant } from '../models/vae/networks.js';
+import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
+import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
+import { colourControlAccuracy, fitColourControl, sampleColour, type ColourControl } from '../models/vae/control.js';
+import { colourSamplesFigure, combinationFigures, latentFigures, lossFigures, reconstructionFigure, traversalFigures } from '../models/vae/figures.js';
+
+/** Seeds of the colours painted on the training and test digits (fixed, so every run sees the same data). */
+const TRAIN_COLOUR_SEED = 2024;
+const TEST_COLOUR_SEED = 2025;
+const CONTROL_FILE = 'colour-control.json';
+const RECONSTRUCTIONS_KEPT = 32;
+const DEFAULT_SAMPLE_COUNT = 64;
+
+interface TrainOptions {
+  model: VaeConfig;
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  data: string;
+  capacity: CapacitySchedule | null;
+  name: string;
+}
+
+const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
+const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
+const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'gamma', 'name', 'colour', 'count', 'out'];
+const BOOLEAN_FLAGS = ['hard', 'resume'];
+
+// ---- command line ------------------------------------------------------------------------------------
+
+/** `--key value` pairs and boolean flags; anything else is an error naming the argument. */
+function parseArguments(args: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const key = args[i].replace(/^--/, '');
+    if (!args[i].startsWith('--') || (!VALUE_FLAGS.includes(key) && !BOOLEAN_FLAGS.includes(key))) {
+      throw new Error(`vae: unknown argument "${args[i]}" (flags: ${[...VALUE_FLAGS, ...BOOLEAN_FLAGS].map((f) => `--${f}`).join(' ')})`);
+    }
+    if (BOOLEAN_FLAGS.includes(key)) flags.set(key, 'true');
+    else if (i + 1 >= args.length) throw new Error(`vae: --${key} needs a value`);
+    else flags.set(key, args[++i]);
+  }
+  return flags;
+}
+
+function numberFlag(flags: Map<string, string>, key: string, fallback: number, integer = true): number {
+  const text = flags.get(key);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < 0) {
+    throw new Error(`vae: --${key} must be a ${integer ? 'non-negative integer' : 'non-negative number'}, got "${text}"`);
+  }
+  return value;
+}
+
+function choice<T extends string>(flags: Map<string, string>, key: string, options: readonly T[], fallback?: T): T {
+  const value = flags.get(key) ?? fallback;
+  if (value === undefined || !options.includes(value as T)) throw new Error(`vae: --${key} must be one of ${options.join(', ')}, got "${value ?? ''}"`);
+  return value as T;
+}
+
+function parseCapacity(flags: Map<string, string>, kind: VaeKind): CapacitySchedule | null {
+  const text = flags.get('capacity');
+  if (text === undefined) return null;
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
+    throw new Error(`vae: --capacity must be "Cc,Cd" (maximum continuous and discrete capacities in nats), got "${text}"`);
+  }
+  const [continuous, discrete] = parts;
+  if ((kind === 'discrete' && continuous > 0) || (kind === 'continuous' && discrete > 0)) {
+    throw new Error(`vae: --capacity ${text}: a ${kind} model has no ${kind === 'discrete' ? 'continuous' : 'discrete'} latent, so its capacity must be 0`);
+  }
+  return { continuous, discrete, gamma: numberFlag(flags, 'gamma', DEFAULTS.gamma, false) };
+}
+
+function trainOptions(flags: Map<string, string>): TrainOptions {
+  const preset = flags.get('preset');
+  if (preset !== undefined && preset !== 'assignment') throw new Error(`vae: --preset must be "assignment", got "${preset}"`);
+  const base = preset === 'assignment' ? { ...DEFAULTS, ...ASSIGNMENT_PRESET } : DEFAULTS;
+  const kind = choice(flags, 'model', VAE_KINDS);
+  const variant = choice(flags, 'variant', VARIANTS, base.variant as Variant);
+  const model: VaeConfig = {
+    kind,
+    variant,
+    latent: numberFlag(flags, 'latent', base.latent),
+    variables: numberFlag(flags, 'variables', base.variables),
+    categories: numberFlag(flags, 'categories', base.categories),
+    hard: flags.has('hard'),
+  };
+  const epochs = numberFlag(flags, 'epochs', base.epochs);
+  return {
+    model,
+    epochs,
+    batch: numberFlag(flags, 'batch', base.batch),
+    lr: numberFlag(flags, 'lr', base.lr, false),
+    seed: numberFlag(flags, 'seed', base.seed),
+    data: flags.get('data') ?? base.data,
+    capacity: parseCapacity(flags, kind),
+    name: flags.get('name') ?? `vae-${kind}-${variant}`,
+  };
+}
+
+// ---- training ----------------------------------------------------------------------------------------
+
+function epochRecord(prefix: string, values: LossValues, capacity: boolean): Record<string, number> {
+  const record: Record<string, number> = {
+    [`${prefix}_nelbo`]: values.negativeElbo,
+    [`${prefix}_reconstruction`]: values.reconstruction,
+    [`${prefix}_kl_continuous`]: values.klContinuous,
+    [`${prefix}_kl_discrete`]: values.klDiscrete,
+  };
+  if (capacity) record[`${prefix}_objective`] = values.objective;
+  return record;
+}
+
+interface Measurement {
+  evaluation: TestEvaluation;
+  control: ColourControl;
+  controlSamples: Float32Array[];
+  controlPerColour: number[];
+  colourVariable: number;
+  metrics: Record<string, number>;
+}
+
+/** Every test metric of the issue: loss terms, reconstruction colour, colour control, variable accuracies. */
+async function measure(model: Vae, test: ColouredDigits, batch: number, tau: number): Promise<Measurement> {
+  model.eval();
+  const evaluation = await evaluateSet(model, test, batch, tau, RECONSTRUCTIONS_KEPT);
+  const control = fitColourControl(model, evaluation, test);
+  const accuracy = await colourControlAccuracy(model, control);
+  const metrics: Record<string, number> = {
+    ...epochRecord('test', evaluation.loss, false),
+    recon_keeps_colour: reconstructionKeepsColour(evaluation, test),
+    control_mean: accuracy.mean,
+    control_min: accuracy.min,
+    ...Object.fromEntries(PALETTE.map(({ name }, c) => [`control_${name}`, accuracy.perColour[c]])),
+  };
+  const { variables: N, categories: K } = model.config;
+  const variables = variableAccuracies(evaluation, test, N, K);
+  let colourVariable = 0;
+  if (variables && evaluation.categories) {
+    colourVariable = variables.colour.bestVariable;
+    Object.assign(metrics, {
+      colour_variable_accuracy: variables.colour.best,
+      colour_variable: variables.colour.bestVariable,
+      digit_variable_accuracy: variables.digit.best,
+      digit_variable: variables.digit.bestVariable,
+      combinations_used: combinationsUsed(evaluation.categories, N),
+    });
+  }
+  model.train();
+  return { evaluation, control, controlSamples: accuracy.images, controlPerColour: accuracy.perColour, colourVariable, metrics };
+}
+
+async function train(options: TrainOptions): Promise<void> {
+  const { model: config, epochs, batch, lr, seed, capacity, name } = options;
+  E.manualSeed(seed);
+  const grey = loadMnist({ data: options.data });
+  const trainSet = vaeDataset(grey.train, TRAIN_COLOUR_SEED);
+  const testSet = vaeDataset(grey.test, TEST_COLOUR_SEED);
+  const model = new Vae(config);
+  const optimizer = new E.optim.Adam(model.parameters(), { lr });
+  const stepsPerEpoch = Math.ceil(trainSet.count / batch);
+  const totalSteps = epochs * stepsPerEpoch;
+  console.log(`${model.describe()}: ${model.parameterCount().toLocaleString('en-US')} parameters; ${trainSet.count} training / ${testSet.count} test images (${grey.source})`);
+
+  let last: Measurement | null = null;
+  const { dir, history } = await E.train.runTraining({
+    name,
+    epochs,
+    stepsPerEpoch,
+    module: model,
+    optimizers: optimizer,
+    config: { ...options, data: grey.source, totalSteps },
+    trainEpoch: async ({ epoch, progress }) => {
+      const sums = new Map<keyof LossValues, number>();
+      let step = 0;
+      for (const b of batches(trainSet, { batchSize: batch, seed, epoch })) {
+        const settings = stepSettings(epoch * stepsPerEpoch + step, totalSteps, capacity ?? undefined);
+        const x = E.tensor(b.x, [b.size, 3, 28, 28]);
+        const values = await trainStep(model, optimizer, x, settings);
+        x.dispose();
+        for (const [key, value] of Object.entries(values) as [keyof LossValues, number][]) sums.set(key, (sums.get(key) ?? 0) + value);
+        progress.update(++step, { loss: values.negativeElbo, samples: b.size });
+      }
+      const mean = Object.fromEntries([...sums].map(([key, sum]) => [key, sum / step])) as unknown as LossValues;
+      const tau = stepSettings((epoch + 1) * stepsPerEpoch, totalSteps).tau;
+      last = await measure(model, testSet, batch, tau);
+      return { ...epochRecord('train', mean, capacity !== null), tau, ...last.metrics };
+    },
+  });
+  // A resumed run whose epochs were all done already measures the restored model here.
+  const final = last ?? (await measure(model, testSet, batch, stepSettings(totalSteps, totalSteps).tau));
+  writeText(join(dir, CONTROL_FILE), JSON.stringify(final.control) + '\n');
+  const figures = await runFigures(dir, model, testSet, final, history);
+  const report = writeReport(dir, {
+    title: `${model.describe()} on coloured MNIST`,
+    config: { ...options, data: grey.source, parameters: model.parameterCount(), totalSteps },
+    metrics: history.map(reportRow),
+    figures,
+  });
+  console.log(`test negative ELBO ${final.metrics.test_nelbo.toFixed(1)} nats/image; colour control mean ${(100 * final.metrics.control_mean).toFixed(1)}%, min ${(100 * final.metrics.control_min).toFixed(1)}%`);
+  console.log(`wrote ${report}`);
+}
+
+/** The columns of the report's metrics table (metrics.jsonl has every metric, per colour too). */
+const REPORT_COLUMNS = [
+  'epoch', 'train_nelbo', 'test_nelbo', 'test_reconstruction', 'test_kl_continuous', 'test_kl_discrete', 'tau',
+  'recon_keeps_colour', 'control_mean', 'control_min', 'colour_variable_accuracy', 'digit_variable_accuracy', 'combinations_used', 'seconds',
+];
+
+function reportRow(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(REPORT_COLUMNS.filter((key) => key in record).map((key) => [key, record[key]]));
+}
+
+async function runFigures(dir: string, model: Vae, test: ColouredDigits, final: Measurement, history: Record<string, number>[]): Promise<ReportFigure[]> {
+  const figures = [
+    ...lossFigures(dir, history, model.hasContinuous, model.hasDiscrete),
+    reconstructionFigure(dir, test, final.evaluation, final.metrics.recon_keeps_colour),
+    colourSamplesFigure(dir, final.controlSamples, final.controlPerColour),
+    ...latentFigures(dir, final.evaluation, test, model.config.latent),
+  ];
+  if (model.hasDiscrete) figures.push(...(await combinationFigures(dir, model)));
+  if (model.config.kind === 'joint') figures.push(...(await traversalFigures(dir, model, final.evaluation, final.colourVariable)));
+  return figures;
+}
+
+// ---- sampling ----------------------------------------------------------------------------------------
+
+async function sample(flags: Map<string, string>): Promise<void> {
+  const name = flags.get('name');
+  if (!name) throw new Error('vae sample: --name <run> is required (a run directory under runs/)');
+  const colourText = flags.get('colour');
+  if (colourText === undefined) throw new Error('vae sample: --colour <name|index> is required');
+  const colour = parsePaletteColour(colourText);
+  const dir = join('runs', name);
+  const paths = runPaths(dir);
+  for (const file of [paths.config, paths.checkpoint, join(dir, CONTROL_FILE)]) {
+    if (!existsSync(file)) throw new Error(`vae sample: ${file} is missing; train the run "${name}" first`);
+  }
+  const options = JSON.parse(readFileSync(paths.config, 'utf8')) as TrainOptions;
+  const model = new Vae(options.model);
+  await E.train.loadCheckpoint(paths.checkpoint, model);
+  model.eval();
+  const control = JSON.parse(readFileSync(join(dir, CONTROL_FILE), 'utf8')) as ColourControl;
+  E.manualSeed(numberFlag(flags, 'seed', DEFAULTS.seed));
+  const count = numberFlag(flags, 'count', DEFAULT_SAMPLE_COUNT);
+  const images = await sampleColour(model, control, colour, count);
+  const out = flags.get('out') ?? join(dir, `sample-${PALETTE[colour].name}.png`);
+  writeImageGrid(out, images, [count, 3, 28, 28], { scale: 2 });
+  console.log(`wrote ${count} ${PALETTE[colour].name} digits to ${out}`);
+}
+
+// ---- main --------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const command = args[0] === 'sample' || args[0] === 'train' ? args.shift() : 'train';
+  const flags = parseArguments(args);
+  await E.setBackend('webgpu');
+  try {
+    if (command === 'sample') await sample(flags);
+    else await train(trainOptions(flags));
+  } finally {
+    E.releaseDevice();
+  }
+}
+
+main().catch((error) => {
+  console.error(process.env.DEBUG ? error : (error as Error).message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,206 @@
+// Tests for the VAEs: loss terms against values worked by hand, Gumbel-softmax against its formula on
+// the same noise (and the straight-through gradient against the relaxed one), the schedules, the colour
+// control helpers and majority accuracies on hand-made inputs, and a tiny training run per model on a
+// small batch of real images, asserting that the negative ELBO falls.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from '../engine/index.js';
+import { loadMnist } from '../models/data/mnist.js';
+import { COLOURED_PIXELS, vaeDataset } from '../models/data/coloured-mnist.js';
+import { Vae, lossTerms, type VaeConfig } from '../models/vae/model.js';
+import { capacityAt, gumbelSoftmax, gumbelTemperature } from '../models/vae/latents.js';
+import { stepSettings, trainStep } from '../models/vae/train.js';
+import { argmaxPerVariable, combinationsUsed, majorityAccuracy } from '../models/vae/evaluate.js';
+import { cholesky, colourCodes, fitGaussian } from '../models/vae/control.js';
+import { categoryCombinations } from '../models/vae/figures.js';
+import { assertClose } from './lib/check.js';
+
+const cpu = E.cpuBackend();
+const t = (values: number[][], backend = cpu) => E.tensor(values, undefined, backend);
+const scalar = async (x: E.Tensor) => (await x.toArray())[0];
+const { log } = Math;
+
+// ---- loss terms ----------------------------------------------------------------------------------
+
+// Two "images" of 3 values each. bceWithLogits per element is softplus(l) - l t:
+//   l = 0: ln 2 whatever t;  l = ln 3, t = 1: ln 4 - ln 3;  l = -ln 3, t = 0: ln(4/3)
+// so each row sums to ln 2 + 2 ln(4/3), and the batch mean is the same.
+const logits = () => t([[0, log(3), -log(3)], [log(3), -log(3), 0]]);
+const target = () => t([[0.5, 1, 0], [1, 0, 0.5]]);
+const RECONSTRUCTION = log(2) + 2 * log(4 / 3);
+// KL(N(mu, e^logvar) || N(0, 1)) per dimension = -1/2 (1 + logvar - mu^2 - e^logvar):
+//   (mu 1, logvar 0) -> 1/2;  (0, ln 2) -> (1 - ln 2) / 2;  (0, 0) -> 0;  batch mean of the row sums:
+const KL_CONTINUOUS = (0.5 + (1 - log(2)) / 2) / 2;
+// KL(q || uniform of 2) for q = (1/4, 3/4) (logits 0, ln 3): 1/4 ln(1/2) + 3/4 ln(3/2); each row has one
+// such variable and one uniform one (KL 0), so the batch mean is that one value.
+const KL_DISCRETE = 0.25 * log(0.5) + 0.75 * log(1.5);
+
+function encoding() {
+  return {
+    mu: t([[1, 0], [0, 0]]),
+    logvar: t([[0, log(2)], [0, 0]]),
+    logits: t([[0, log(3), 0, 0], [0, 0, log(3), 0]]),
+  };
+}
+
+test('loss terms: reconstruction, both KLs and the negative ELBO match hand-worked values', async () => {
+  const terms = lossTerms(logits(), target(), encoding(), 2);
+  assertClose([await scalar(terms.reconstruction)], [RECONSTRUCTION], 1e-12, 1e-12, 'reconstruction');
+  assertClose([await scalar(terms.klContinuous)], [KL_CONTINUOUS], 1e-12, 1e-12, 'klContinuous');
+  assertClose([await scalar(terms.klDiscrete)], [KL_DISCRETE], 1e-12, 1e-12, 'klDiscrete');
+  const elbo = RECONSTRUCTION + KL_CONTINUOUS + KL_DISCRETE;
+  assertClose([await scalar(terms.negativeElbo), await scalar(terms.objective)], [elbo, elbo], 1e-12, 1e-12, 'negative ELBO');
+});
+
+test('loss terms: the capacity objective is BCE + gamma |KL - C| per latent kind', async () => {
+  const capacity = { gamma: 10, continuous: 1, discrete: 0.1 };
+  const terms = lossTerms(logits(), target(), encoding(), 2, capacity);
+  const expected = RECONSTRUCTION + 10 * Math.abs(KL_CONTINUOUS - 1) + 10 * Math.abs(KL_DISCRETE - 0.1);
+  assertClose([await scalar(terms.objective)], [expected], 1e-12, 1e-12, 'objective');
+  assertClose([await scalar(terms.negativeElbo)], [RECONSTRUCTION + KL_CONTINUOUS + KL_DISCRETE], 1e-12, 1e-12, 'negative ELBO');
+});
+
+test('loss terms: a model without a latent kind gets a zero KL for it', async () => {
+  const { mu, logvar } = encoding();
+  const terms = lossTerms(logits(), target(), { mu, logvar }, 2);
+  assert.is(await scalar(terms.klDiscrete), 0);
+});
+
+// ---- Gumbel-softmax and schedules ----------------------------------------------------------------
+
+test('gumbelSoftmax is softmax((logits + g) / tau) per variable on the same Gumbel noise', async () => {
+  const values = [[0.3, -1, 2, 0.5, 0.5, -0.2], [1, 1, 1, -3, 0, 3]];
+  const tau = 0.7;
+  E.manualSeed(11);
+  const g = await E.randGumbel([2, 6], { backend: cpu }).toArray();
+  E.manualSeed(11);
+  const y = await gumbelSoftmax(t(values), 3, tau).toArray();
+  const expected: number[] = [];
+  for (let b = 0; b < 2; b++) {
+    for (let v = 0; v < 2; v++) {
+      const scores = [0, 1, 2].map((k) => (values[b][v * 3 + k] + g[b * 6 + v * 3 + k]) / tau);
+      const total = scores.reduce((s, a) => s + Math.exp(a), 0);
+      expected.push(...scores.map((a) => Math.exp(a) / total));
+    }
+  }
+  assertClose(y, expected, 1e-12, 1e-10, 'relaxed sample');
+});
+
+test('hard gumbelSoftmax: one-hot forward, the relaxed sample\'s gradient backward', async () => {
+  const values = [[0.3, -1, 2, 0.5], [1, 1, -3, 0]];
+  const weights = t([[1, 2, 3, 4], [-1, 0.5, 2, 1]]);
+  const gradientOf = async (hard: boolean) => {
+    const x = t(values).requireGrad();
+    E.manualSeed(3);
+    const y = gumbelSoftmax(x, 2, 0.5, { hard });
+    E.sum(E.mul(y, weights)).backward();
+    return { y: Array.from(await y.toArray()), grad: Array.from(await x.grad!.toArray()) };
+  };
+  const soft = await gradientOf(false);
+  const hard = await gradientOf(true);
+  const oneHot = soft.y.map((_, i) => {
+    const pair = i - (i % 2);
+    return soft.y[i] >= soft.y[pair + 1 - (i % 2)] ? 1 : 0;
+  });
+  assert.equal(hard.y, oneHot);
+  assertClose(hard.grad, soft.grad, 1e-12, 1e-10, 'straight-through gradient');
+});
+
+test('temperature falls as exp(-r step) with r = ln 2 / (0.75 T), floored at 0.5; capacity rises linearly', () => {
+  const T = 1000;
+  assert.is(gumbelTemperature(0, T), 1);
+  assertClose([gumbelTemperature(375, T)], [Math.SQRT1_2], 1e-12, 1e-12, 'tau at 3/8 of training');
+  assertClose([gumbelTemperature(750, T)], [0.5], 1e-12, 1e-12, 'tau at 3/4');
+  assert.is(gumbelTemperature(1000, T), 0.5);
+  assert.is(capacityAt(5, 250, T), 1.25);
+  assert.is(capacityAt(5, 2000, T), 5);
+  const settings = stepSettings(500, T, { gamma: 30, continuous: 4, discrete: 2 });
+  assert.equal(settings.capacity, { gamma: 30, continuous: 2, discrete: 1 });
+});
+
+// ---- colour control and variable accuracies ------------------------------------------------------
+
+test('cholesky and fitGaussian against hand-worked values', () => {
+  // [[4, 2], [2, 3]] = C C^T with C = [[2, 0], [1, sqrt 2]]
+  const C = cholesky([[4, 2], [2, 3]]);
+  assertClose(C.flat(), [2, 0, 1, Math.SQRT2], 1e-12, 1e-12, 'cholesky');
+  assert.throws(() => cholesky([[1, 2], [2, 1]]), /not positive definite/);
+  // points (0, 0), (2, 0), (0, 2), (2, 2): mean (1, 1), covariance 4/3 I (divided by n - 1)
+  const { mean, cholesky: factor } = fitGaussian([[0, 0], [2, 0], [0, 2], [2, 2]]);
+  assertClose(mean, [1, 1], 1e-12, 0, 'mean');
+  const sd = Math.sqrt(4 / 3 + 1e-6);
+  assertClose(factor.flat(), [sd, 0, 0, sd], 1e-9, 0, 'covariance factor');
+});
+
+test('colourCodes: a collapsed cluster gives its mean, a one-category frequency gives that category', async () => {
+  await E.setBackend('webgpu');
+  E.manualSeed(0);
+  const model = new Vae({ kind: 'joint', variant: 'mlp', latent: 2, variables: 2, categories: 3, hard: false });
+  const clusters = Array.from({ length: 10 }, (_, c) => ({ mean: [c, -c], cholesky: [[0, 0], [0, 0]] }));
+  const categoryFrequencies = Array.from({ length: 10 }, () => [[0, 1, 0], [0, 0, 1]]);
+  const codes = await colourCodes(model, { clusters, categoryFrequencies }, 4, 3);
+  const one = [4, -4, 0, 1, 0, 0, 0, 1]; // mean of colour 4, then one-hots of categories 1 and 2
+  assert.equal(Array.from(codes), [...one, ...one, ...one]);
+  model.dispose();
+});
+
+test('majorityAccuracy maps each category to its most common label', () => {
+  // one variable; category 0 holds labels 3, 3, 5; category 1 holds labels 5, 5; category 2 none
+  const categories = Int32Array.from([0, 0, 0, 1, 1]);
+  const result = majorityAccuracy(categories, 1, 3, [3, 3, 5, 5, 5], 10);
+  assert.equal(result.majority, [[3, 5, -1]]);
+  assert.is(result.best, 4 / 5);
+  // two variables over three images: the first puts all in category 0 (majority 7: 2 of 3 right), the
+  // second puts the two 7s in category 1 and the 2 in category 0 (all right)
+  const two = majorityAccuracy(Int32Array.from([0, 1, 0, 1, 0, 0]), 2, 2, [7, 7, 2], 10);
+  assert.equal(two.perVariable, [2 / 3, 1]);
+  assert.is(two.bestVariable, 1);
+  assert.is(combinationsUsed(Int32Array.from([0, 1, 0, 1, 1, 1]), 2), 2);
+});
+
+test('argmaxPerVariable and categoryCombinations', () => {
+  assert.equal(Array.from(argmaxPerVariable([0, 3, 1, 5, 2, 2, -1, -2, 0, 0, 1, 0], 2, 2, 3)), [1, 0, 2, 1]);
+  const all = categoryCombinations(2, 3).map((c) => Array.from(c));
+  assert.equal(all, [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2], [2, 0], [2, 1], [2, 2]]);
+});
+
+// ---- a tiny training run per model ---------------------------------------------------------------
+
+const TINY_BATCH = 16;
+const TINY_STEPS = 6;
+
+function tinyBatch(): Float32Array {
+  const data = vaeDataset(loadMnist({ data: 'embedded' }).train, 1);
+  return data.x.slice(0, TINY_BATCH * COLOURED_PIXELS);
+}
+
+const tinyRuns: [string, VaeConfig][] = [
+  ['continuous mlp', { kind: 'continuous', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false }],
+  ['discrete mlp, hard', { kind: 'discrete', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: true }],
+  ['joint mlp', { kind: 'joint', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false }],
+  ['continuous conv', { kind: 'continuous', variant: 'conv', latent: 3, variables: 3, categories: 20, hard: false }],
+];
+
+for (const [name, config] of tinyRuns) {
+  test(`${name}: ${TINY_STEPS} Adam steps on ${TINY_BATCH} real images lower the negative ELBO`, async () => {
+    await E.setBackend('webgpu');
+    E.manualSeed(1);
+    const model = new Vae(config);
+    const adam = new E.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = E.tensor(tinyBatch(), [TINY_BATCH, 3, 28, 28]);
+    const losses: number[] = [];
+    for (let step = 0; step < TINY_STEPS; step++) {
+      losses.push((await trainStep(model, adam, x, stepSettings(step, TINY_STEPS))).negativeElbo);
+    }
+    // an untrained decoder outputs about 0.5 everywhere: BCE near 2352 ln 2 = 1630 nats per image
+    assert.ok(Math.abs(losses[0] - 2352 * log(2)) < 100, `first loss ${losses[0]}`);
+    assert.ok(losses[TINY_STEPS - 1] < 0.95 * losses[0], `losses ${losses.map((l) => l.toFixed(1)).join(', ')} did not fall by 5%`);
+    x.dispose();
+    adam.dispose();
+    model.dispose();
+  });
+}
+
+test.after(() => E.releaseDevice());
+
+test.run();

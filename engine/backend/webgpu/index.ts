@@ -23,6 +23,7 @@ import './optim.js';
 import './conv.js';
 
 const BYTES_PER_FLOAT = 4;
+const VEC4_BYTES = 16;
 const UNIFORM_SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
 const UNIFORM_ARENA_SLOTS = 4096; // also the most dispatches one submitted batch holds
 
@@ -147,7 +148,9 @@ export class WebGpuBackend implements Backend {
     const uniforms = kernel.uniforms?.(params);
     if (uniforms) entries.push({ binding: 0, resource: this.uniformSlot(uniforms) });
     for (const s of [...inputs, ...outputs] as GpuStorage[]) {
-      const size = Math.max(s.size, 1) * BYTES_PER_FLOAT;
+      // Bound in whole 16-byte units (size classes are multiples of 32 bytes), so kernels may read
+      // vec4<f32>; every kernel bounds its own loops by the sizes in its uniforms, never by arrayLength.
+      const size = Math.ceil((Math.max(s.size, 1) * BYTES_PER_FLOAT) / VEC4_BYTES) * VEC4_BYTES;
       entries.push({ binding: entries.length, resource: { buffer: s.buffer, size } });
     }
     const bindGroup = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });

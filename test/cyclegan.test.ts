@@ -1,0 +1,258 @@
+// CycleGAN pieces against hand-worked values: each loss (value and gradient, float64 on the CPU), the
+// history buffer's choices (scripted, then the 1/2 rate of a seeded stream) and its device gathers,
+// freezing (a step of one network leaves every other network's parameters bit-identical), the metrics on
+// stand-in networks whose answers are known, and two end-to-end steps on WebGPU with finite losses.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from '../engine/index.js';
+import { HostRandom } from '../engine/random/philox.js';
+import { assertClose } from './lib/check.js';
+import {
+  CycleGan,
+  HistoryBuffer,
+  NETWORKS,
+  STEP_LOSSES,
+  adversarialLoss,
+  discriminatorLoss,
+  generatorAdversarialLoss,
+  historyRandom,
+  l1Loss,
+  makeOptimizers,
+  planHistoryQuery,
+  stepBothGenerators,
+  stepDiscriminator,
+  stepOneGenerator,
+  trainStep,
+  type ChoiceSource,
+  type CycleGanConfig,
+  type Generator,
+} from '../models/cyclegan.js';
+import { evaluateTranslation } from '../models/cyclegan-metrics.js';
+import type { DigitClassifier } from '../models/classifier.js';
+import { COLOURED_PIXELS, translationDomains, type ColouredDigits } from '../models/data/coloured-mnist.js';
+import { loadMnist } from '../models/data/mnist.js';
+
+const IMAGE = [3, 28, 28];
+const LN2 = Math.log(2);
+
+test.before(async () => {
+  await E.setBackend('cpu');
+});
+test.after(() => E.releaseDevice());
+
+async function valueAndGrad(f: (x: E.Tensor) => E.Tensor, values: number[], shape = [values.length, 1]) {
+  const x = E.fromValues(values, shape).requireGrad();
+  const loss = f(x);
+  loss.backward();
+  return { value: await loss.item(), grad: Array.from(await x.grad!.toArray()) };
+}
+
+// ---- losses ---------------------------------------------------------------------------------------------
+
+test('BCE adversarial loss: softplus(s) - s t, averaged; gradient (sigmoid(s) - t) / n', async () => {
+  // s = [0, ln 3]: sigmoid = [1/2, 3/4]; softplus = [ln 2, ln 4]
+  const real = await valueAndGrad((s) => adversarialLoss('bce', s, 1), [0, Math.log(3)]);
+  assertClose([real.value], [(LN2 + Math.log(4 / 3)) / 2], 1e-12, 0);
+  assertClose(real.grad, [(0.5 - 1) / 2, (0.75 - 1) / 2], 1e-12, 0);
+  const fake = await valueAndGrad((s) => adversarialLoss('bce', s, 0), [0, Math.log(3)]);
+  assertClose([fake.value], [(LN2 + 2 * LN2) / 2], 1e-12, 0);
+  assertClose(fake.grad, [0.5 / 2, 0.75 / 2], 1e-12, 0);
+});
+
+test('least-squares adversarial loss: mean (s - t)^2, gradient 2 (s - t) / n', async () => {
+  const real = await valueAndGrad((s) => adversarialLoss('lsgan', s, 1), [0.5, -1]);
+  assertClose([real.value], [(0.25 + 4) / 2], 1e-12, 0);
+  assertClose(real.grad, [-0.5, -2], 1e-12, 0);
+  const fake = await valueAndGrad((s) => adversarialLoss('lsgan', s, 0), [0.5, -1]);
+  assertClose([fake.value], [(0.25 + 1) / 2], 1e-12, 0);
+  assertClose(fake.grad, [0.5, -1], 1e-12, 0);
+});
+
+test('discriminator loss is half the real and fake terms; the generator calls its fakes real', async () => {
+  const real = E.fromValues([Math.log(3)], [1, 1]);
+  const fake = E.fromValues([0], [1, 1]);
+  assertClose([await discriminatorLoss('bce', real, fake).item()], [0.5 * (Math.log(4 / 3) + LN2)], 1e-12, 0);
+  const realLs = E.fromValues([0.5, -1], [2, 1]);
+  const fakeLs = E.fromValues([0.5, 2], [2, 1]);
+  assertClose([await discriminatorLoss('lsgan', realLs, fakeLs).item()], [0.5 * ((0.25 + 4) / 2 + (0.25 + 4) / 2)], 1e-12, 0);
+  assertClose([await generatorAdversarialLoss('lsgan', fakeLs).item()], [(0.25 + 1) / 2], 1e-12, 0);
+  assertClose([await generatorAdversarialLoss('bce', fake).item()], [LN2], 1e-12, 0);
+  assert.throws(() => adversarialLoss('hinge' as 'bce', fake, 1), /unknown kind 'hinge'/);
+});
+
+test('cycle and identity loss: mean absolute error, gradient sign / n', async () => {
+  const target = E.fromValues([0.5, 0.5, 0.5, 0.5], [1, 4]);
+  const { value, grad } = await valueAndGrad((x) => l1Loss(x, target), [0.2, 0.9, 0.5, 0.6], [1, 4]);
+  assertClose([value], [(0.3 + 0.4 + 0 + 0.1) / 4], 1e-12, 0);
+  assertClose(grad, [-0.25, 0.25, 0, 0.25], 1e-12, 0);
+});
+
+// ---- the history buffer ------------------------------------------------------------------------------------
+
+/** Replays fixed uniforms and slot choices. */
+function scripted(uniforms: number[], slots: number[]): ChoiceSource {
+  const next = (list: number[], what: string): number => {
+    const value = list.shift();
+    if (value === undefined) throw new Error(`scripted choices: no ${what} left`);
+    return value;
+  };
+  return {
+    uniform: () => next(uniforms, 'uniform'),
+    int: (n: number) => {
+      const slot = next(slots, 'slot');
+      assert.ok(slot < n);
+      return slot;
+    },
+  };
+}
+
+test('history plan: fill first, then swap with probability 1/2, later images seeing earlier swaps', () => {
+  // capacity 2, empty: images 0 and 1 (rows 2, 3) are stored and shown; image 2 (row 4) draws 0.9 > 1/2 and
+  // slot 1, which image 1 has just filled: it is shown row 3 and takes slot 1.
+  const plan = planHistoryQuery(2, 0, 3, scripted([0.9], [1]));
+  assert.equal(plan, { returned: [2, 3, 3], stored: [2, 4], filled: 2 });
+  // full: 0.2 keeps the new image (row 2); 0.7 swaps with slot 0
+  const next = planHistoryQuery(2, 2, 2, scripted([0.2, 0.7], [0]));
+  assert.equal(next, { returned: [2, 0], stored: [3, 1], filled: 2 });
+});
+
+test('history plan: once full, half the new images are swapped for a stored one', () => {
+  const random = new HostRandom(7);
+  let fromBuffer = 0;
+  const [capacity, batch, batchesSeen] = [50, 64, 40];
+  for (let i = 0; i < batchesSeen; i++) {
+    const plan = planHistoryQuery(capacity, capacity, batch, random);
+    fromBuffer += plan.returned.filter((row, i) => row !== capacity + i).length; // shown a stored image, not its own
+  }
+  const rate = fromBuffer / (batch * batchesSeen); // binomial, standard deviation 0.0099
+  assert.ok(Math.abs(rate - 0.5) < 0.04, `rate ${rate}`);
+});
+
+/** n images, image i filled with the value values[i]. */
+function constantImages(values: number[]): E.Tensor {
+  const size = COLOURED_PIXELS;
+  return E.fromValues(values.flatMap((v) => new Array<number>(size).fill(v)), [values.length, ...IMAGE]);
+}
+
+async function firstPixels(t: E.Tensor): Promise<number[]> {
+  const data = await t.toArray();
+  return Array.from({ length: t.shape[0] }, (_, i) => data[i * COLOURED_PIXELS]);
+}
+
+test('history buffer on the device: shows and keeps the planned images, remembers its fill', async () => {
+  for (const backend of ['cpu', 'webgpu'] as const) {
+    await E.setBackend(backend);
+    const buffer = new HistoryBuffer(2);
+    assert.equal(await firstPixels(buffer.query(constantImages([10, 11, 12]), scripted([0.9], [1]))), [10, 11, 11]);
+    assert.equal(await firstPixels(buffer.images!), [10, 12]);
+    assert.equal(await firstPixels(buffer.query(constantImages([20, 21]), scripted([0.2, 0.7], [0]))), [20, 10]);
+    assert.equal(await firstPixels(buffer.images!), [21, 12]);
+    const saved = await Promise.all([...buffer.stateDict()].map(async ([name, t]) => [name, { shape: [...t.shape], data: await t.toArray() }] as [string, { shape: number[]; data: ArrayLike<number> }]));
+    const restored = new HistoryBuffer(2);
+    restored.loadStateDict(new Map(saved));
+    await restored.syncFromState();
+    assert.is(restored.filled, 2);
+    const passThrough = new HistoryBuffer(0);
+    const fakes = constantImages([1, 2]);
+    assert.is(passThrough.query(fakes, scripted([], [])), fakes);
+  }
+  await E.setBackend('cpu');
+});
+
+// ---- freezing -------------------------------------------------------------------------------------------------
+
+const TINY: CycleGanConfig = {
+  generatorWidth: 2,
+  discriminatorWidths: [2],
+  discriminatorHidden: 3,
+  adversarial: 'lsgan',
+  cycleWeight: 10,
+  identityWeight: 5,
+  history: 2,
+  order: 'joint',
+  lr: 0.01,
+  beta1: 0.5,
+  beta2: 0.999,
+};
+
+async function snapshot(gan: CycleGan): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const [name, network] of Object.entries(gan.networks())) {
+    out[name] = (await Promise.all(network.parameters().map(async (p) => Array.from(await p.toArray())))).flat();
+  }
+  return out;
+}
+
+/** Which networks' parameters differ between two snapshots; also checks no gradient is left behind. */
+function changed(gan: CycleGan, before: Record<string, number[]>, after: Record<string, number[]>): string[] {
+  for (const p of gan.parameters()) assert.is(p.grad, null, 'a gradient was left on a parameter');
+  for (const p of gan.parameters()) assert.ok(p.requiresGrad, 'a parameter was left frozen');
+  return NETWORKS.filter((name) => before[name].some((v, i) => v !== after[name][i]));
+}
+
+test('each step changes only the networks it trains', async () => {
+  E.manualSeed(3);
+  const gan = new CycleGan(TINY);
+  const optimizers = makeOptimizers(gan);
+  const a = E.rand([2, ...IMAGE]);
+  const b = E.rand([2, ...IMAGE]);
+  const random = new HostRandom(1);
+  let before = await snapshot(gan);
+  const steps: [string, () => unknown, string[]][] = [
+    ['D_A step', () => stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.gBA.forward(b)), random), ['D_A']],
+    ['D_B step', () => stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.gAB.forward(a)), random), ['D_B']],
+    ['G_BA step', () => stepOneGenerator(gan, optimizers, a, b, 'BA'), ['G_BA']],
+    ['G_AB step', () => stepOneGenerator(gan, optimizers, a, b, 'AB'), ['G_AB']],
+    ['joint generator step', () => stepBothGenerators(gan, optimizers, a, b), ['G_AB', 'G_BA']],
+  ];
+  for (const [what, step, trains] of steps) {
+    E.tidy(() => void step());
+    const after = await snapshot(gan);
+    assert.equal(changed(gan, before, after), trains, what);
+    before = after;
+  }
+});
+
+// ---- metrics ---------------------------------------------------------------------------------------------------
+
+/** Stand-ins with known answers: the identity "generator" and a "classifier" that always says 0. */
+const identityGenerator = { training: true, eval() {}, train() {}, forward: (x: E.Tensor) => E.mul(x, 1) } as unknown as Generator;
+const saysZero = {
+  training: true,
+  eval() {},
+  train() {},
+  forward: (x: E.Tensor) => E.concat([E.ones([x.shape[0], 1]), E.zeros([x.shape[0], 9])], 1),
+} as unknown as DigitClassifier;
+
+test('metrics: the identity translation keeps every colour, its round trip is exact', async () => {
+  const { a } = translationDomains(loadMnist({ data: 'embedded' }).test, { seed: 1 });
+  const few: ColouredDigits = { ...a, x: a.x.subarray(0, 300 * COLOURED_PIXELS), count: 300 };
+  const zeros = Array.from(few.digit.subarray(0, 300)).filter((d) => d === 0).length;
+  const sameColour = await evaluateTranslation(identityGenerator, identityGenerator, saysZero, few, (d) => d);
+  assert.equal(sameColour.metrics, { digitKept: zeros / 300, colourHit: 1, cycleError: 0 });
+  const shifted = await evaluateTranslation(identityGenerator, identityGenerator, saysZero, few, (d) => (d + 1) % 10);
+  assert.is(shifted.metrics.colourHit, 0);
+});
+
+// ---- end to end -------------------------------------------------------------------------------------------------
+
+test('two training steps on WebGPU in each order give finite losses for all four networks', async () => {
+  await E.setBackend('webgpu');
+  const { a, b } = translationDomains(loadMnist({ data: 'embedded' }).train, { seed: 1 });
+  const batch = (data: ColouredDigits, start: number) => E.fromValues(data.x.subarray(start * COLOURED_PIXELS, (start + 4) * COLOURED_PIXELS), [4, ...IMAGE]);
+  for (const [order, adversarial] of [['joint', 'lsgan'], ['assignment', 'bce']] as const) {
+    E.manualSeed(5);
+    const gan = new CycleGan({ ...TINY, order, adversarial });
+    const optimizers = makeOptimizers(gan);
+    for (let step = 0; step < 2; step++) {
+      const losses = await trainStep(gan, optimizers, batch(a, 4 * step), batch(b, 4 * step), historyRandom(1, step)).toArray();
+      STEP_LOSSES.forEach((name, i) => assert.ok(Number.isFinite(losses[i]), `${order} step ${step}: ${name} = ${losses[i]}`));
+      for (const i of [0, 1, 2, 3]) assert.ok(losses[i] > 0, `${order}: ${STEP_LOSSES[i]} = ${losses[i]}`);
+    }
+    gan.dispose();
+    Object.values(optimizers).forEach((o) => o.dispose());
+  }
+  await E.setBackend('cpu');
+});
+
+test.run();

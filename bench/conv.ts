@@ -5,20 +5,22 @@
 // Printed: ms (median of several runs), GFLOP/s (2 B C_out outH outW C_in kH kW / time, in conv2d terms,
 // the same count for all three passes) and the max abs error against the CPU reference on the layer's
 // shape with batch 1 (the timed batch would take the readable reference minutes).
-//   node dist/bench/conv.mjs [--batch 128] [--versions v1,v2] [--budget-ms 20000] [--json results.json]
+//   node dist/bench/conv.mjs [--batch 128] [--versions v1,v2] [--kernels convTranspose2d] [--layers s2]
+//                            [--runs 3] [--budget-ms 20000] [--json results.json]
 // --budget-ms caps the time spent on one (version, pass) and skips a case whose single run is expected
-// to exceed it.
+// to exceed it. --kernels and --layers (a substring of the layer names) time a subset, e.g. the transposed
+// convolution kernel on the strided layers; a version runs for the kernels that have it.
 import * as E from '../engine/index.js';
 import type { Backend, Storage } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
 import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { formatTable, option, writeJsonOption } from './lib/cli.js';
-import { timeGpu } from './lib/timing.js';
+import { timeGpu, type TimingOptions } from './lib/timing.js';
 
 const SEED = 2025;
 const CHECK_TOLERANCE = { atol: 1e-4, rtol: 1e-4 }; // float32 sums of at most ~1000 products of values in (-1, 1)
-const TIMING = { warmup: 1, runs: 3 };
+const TIMING = { warmup: 1, runs: 3 }; // runs: --runs
 const DEFAULT_BATCH = 128;
 const DEFAULT_BUDGET_MS = 20_000;
 const KERNELS: ConvKernelName[] = ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'];
@@ -62,6 +64,7 @@ function checkLayers(): Layer[] {
     convLayer('conv [2,1,6,6] * [9,1,4,4] s2 p1', [2, 1, 6, 6], [9, 1, 4, 4], { stride: 2, padding: 1 }),
     convTransposeLayer('convT [2,6,5,7] * [6,3,4,4] s2 p1', [2, 6, 5, 7], [6, 3, 4, 4], { stride: 2, padding: 1 }),
     convTransposeLayer('convT [1,3,5,7] * [3,10,3,3] s2 p1 op1', [1, 3, 5, 7], [3, 10, 3, 3], { stride: 2, padding: 1, outputPadding: 1 }),
+    convTransposeLayer('convT [2,4,4,5] * [4,9,3,4] s[3,2] p[2,1] op[2,1] d2', [2, 4, 4, 5], [4, 9, 3, 4], { stride: [3, 2], padding: [2, 1], outputPadding: [2, 1], dilation: 2 }),
   ];
 }
 
@@ -132,15 +135,19 @@ async function compareWithCpu(version: string, kernel: ConvKernelName, layer: La
   return { maxError, mismatches };
 }
 
-async function checkAll(versions: string[]): Promise<Set<string>> {
+async function checkAll(kernels: ConvKernelName[], versions: string[]): Promise<Set<string>> {
   console.log('Correctness against the float64 CPU reference (max abs error):');
   const random = new HostRandom(SEED);
   const failed = new Set<string>();
   const rows: string[][] = [];
   for (const layer of checkLayers()) {
-    for (const kernel of KERNELS) {
+    for (const kernel of kernels) {
       const cells = [layer.name, `${passName(layer, kernel)} (${kernel})`];
       for (const version of versions) {
+        if (!hasVersion(kernel, version)) {
+          cells.push('-');
+          continue;
+        }
         const { maxError, mismatches } = await compareWithCpu(version, kernel, layer, layer.g, random);
         if (mismatches > 0) failed.add(`${kernel} ${version}`);
         cells.push(mismatches > 0 ? `FAIL ${maxError.toExponential(1)} (${mismatches} off)` : maxError.toExponential(1));
@@ -162,15 +169,26 @@ interface BenchRecord {
   note?: string;
 }
 
-async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, budgetMs: number, random: HostRandom): Promise<BenchRecord> {
+async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, options: TimingOptions, random: HostRandom): Promise<BenchRecord> {
   const gpu = await E.webgpu();
   const shape = `${layer.name} ${passName(layer, kernel)}`;
   const { maxError } = await compareWithCpu(version, kernel, layer, { ...layer.g, batch: 1 }, random);
   forceConvVersion(kernel, version);
   const inputs = operandSizes(kernel, layer.g).inputs.map((n) => E.rand([n], { backend: gpu, low: -1, high: 1 }));
-  const timing = await timeGpu(() => gpu.free(runKernel(gpu, kernel, layer, layer.g, inputs.map((t) => t.storage))), { ...TIMING, budgetMs });
+  const timing = await timeGpu(() => gpu.free(runKernel(gpu, kernel, layer, layer.g, inputs.map((t) => t.storage))), options);
   for (const t of inputs) t.dispose();
   return { name: `${kernel} ${version}`, shape, ms: timing.ms, gflops: flops(layer.g) / timing.ms / 1e6, maxError };
+}
+
+function hasVersion(kernel: ConvKernelName, version: string): boolean {
+  return convVersions[kernel].some((v) => v.name === version);
+}
+
+/** The comma-separated list option `name` (all of `known` without it), each entry checked against `known`. */
+function listOption(args: string[], name: string, known: string[]): string[] {
+  const values = option(args, name)?.split(',') ?? known;
+  for (const v of values) if (!known.includes(v)) throw new Error(`bench/conv: unknown --${name} entry '${v}' (have ${known.join(', ')})`);
+  return values;
 }
 
 function positiveNumber(args: string[], name: string, fallback: number): number {
@@ -182,33 +200,33 @@ function positiveNumber(args: string[], name: string, fallback: number): number 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const batch = positiveNumber(args, 'batch', DEFAULT_BATCH);
-  const budgetMs = positiveNumber(args, 'budget-ms', DEFAULT_BUDGET_MS);
-  const known = [...new Set(KERNELS.flatMap((k) => convVersions[k].map((v) => v.name)))];
-  const versions = option(args, 'versions')?.split(',') ?? known;
-  for (const v of versions) if (!known.includes(v)) throw new Error(`bench/conv: unknown version '${v}' (have ${known.join(', ')})`);
-  const has = (kernel: ConvKernelName, version: string) => convVersions[kernel].some((v) => v.name === version);
-  for (const kernel of KERNELS) for (const v of versions) if (!has(kernel, v)) throw new Error(`bench/conv: ${kernel} has no version '${v}'`);
+  const timing = { ...TIMING, runs: positiveNumber(args, 'runs', TIMING.runs), budgetMs: positiveNumber(args, 'budget-ms', DEFAULT_BUDGET_MS) };
+  const kernels = listOption(args, 'kernels', KERNELS) as ConvKernelName[];
+  const versions = listOption(args, 'versions', [...new Set(kernels.flatMap((k) => convVersions[k].map((v) => v.name)))]);
+  const layerFilter = option(args, 'layers') ?? '';
+  const layers = timedLayers(batch).filter((layer) => layer.name.includes(layerFilter));
+  if (layers.length === 0) throw new Error(`bench/conv: no layer name contains '${layerFilter}'`);
 
   const gpu = (await E.setBackend('webgpu')) as Awaited<ReturnType<typeof E.webgpu>>; // timeGpu flushes it
   console.log(`adapter: ${gpu.adapterName}\ndate: ${new Date().toISOString().slice(0, 10)}\nbatch: ${batch}\n`);
-  const failed = await checkAll(versions);
+  const failed = await checkAll(kernels, versions);
 
-  console.log(`\nTiming (median of up to ${TIMING.runs} runs after ${TIMING.warmup} warm-up, at most ${budgetMs} ms a case):`);
+  console.log(`\nTiming (median of up to ${timing.runs} runs after ${timing.warmup} warm-up, at most ${timing.budgetMs} ms a case):`);
   const random = new HostRandom(SEED + 1);
   const records: BenchRecord[] = [];
   const bestGflops = new Map<string, number>(); // per kernel version, to skip runs expected to exceed the budget
-  for (const layer of timedLayers(batch)) {
-    for (const kernel of KERNELS) {
+  for (const layer of layers) {
+    for (const kernel of kernels) {
       for (const version of versions) {
         const name = `${kernel} ${version}`;
-        if (failed.has(name)) continue;
+        if (!hasVersion(kernel, version) || failed.has(name)) continue;
         const expectedMs = flops(layer.g) / ((bestGflops.get(name) ?? Infinity) * 1e6);
         let record: BenchRecord;
-        if (expectedMs > budgetMs) {
+        if (expectedMs > timing.budgetMs) {
           const note = `skipped: one run would take about ${(expectedMs / 1000).toFixed(0)} s`;
           record = { name, shape: `${layer.name} ${passName(layer, kernel)}`, ms: null, gflops: null, maxError: null, note };
         } else {
-          record = await timeCase(version, kernel, layer, budgetMs, random);
+          record = await timeCase(version, kernel, layer, timing, random);
           bestGflops.set(name, Math.max(bestGflops.get(name) ?? 0, record.gflops!));
         }
         records.push(record);

@@ -166,6 +166,13 @@ test('every version of every conv kernel agrees with the CPU reference (forward 
       // 5 -> 11 channels: channel tiles with a ragged end; widths 9 and 14: pixel tiles with a ragged end
       await checkOp((x, w, b) => E.conv2d(x, w, b, { stride: [1, 2], padding: 1 }), [{ shape: [2, 5, 3, 9] }, { shape: [11, 5, 3, 3] }, { shape: [11] }], GPU_TOLERANCE);
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [{ shape: [1, 5, 3, 7] }, { shape: [5, 11, 4, 4] }, { shape: [11] }], GPU_TOLERANCE);
+      // stride phases: stride 3 with output padding (phases of unequal size), stride 1 (one phase), and
+      // stride 2 with dilation 2 (odd phases receive no tap at all, only the bias)
+      await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: [3, 2], padding: [1, 2], outputPadding: [2, 1] }), [{ shape: [2, 3, 3, 4] }, { shape: [3, 5, 4, 5] }, { shape: [5] }], GPU_TOLERANCE);
+      await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 1, padding: [1, 0] }), [{ shape: [1, 4, 4, 5] }, { shape: [4, 9, 3, 2] }, { shape: [9] }], GPU_TOLERANCE);
+      await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1, dilation: 2, outputPadding: 1 }), [{ shape: [1, 3, 4, 3] }, { shape: [3, 4, 3, 3] }, { shape: [4] }], GPU_TOLERANCE);
+      // conv2d's input gradient with stride 3 and dilation [2, 1] runs the same kernel
+      await checkOp((x, w) => E.conv2d(x, w, null, { stride: 3, padding: 2, dilation: [2, 1] }), [{ shape: [1, 3, 10, 11] }, { shape: [6, 3, 3, 4] }], GPU_TOLERANCE);
     }
   } finally {
     for (const kernel of kernels) forceConvVersion(kernel, null);

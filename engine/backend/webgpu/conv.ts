@@ -6,6 +6,7 @@ import conv2dV1Source from '../../../shaders/conv2d_v1.wgsl';
 import conv2dV2Source from '../../../shaders/conv2d_v2.wgsl';
 import convTranspose2dV1Source from '../../../shaders/conv_transpose2d_v1.wgsl';
 import convTranspose2dV2Source from '../../../shaders/conv_transpose2d_v2.wgsl';
+import convTranspose2dV3Source from '../../../shaders/conv_transpose2d_v3.wgsl';
 import weightGradV1Source from '../../../shaders/conv2d_weight_grad_v1.wgsl';
 import weightGradV2Source from '../../../shaders/conv2d_weight_grad_v2.wgsl';
 import type { ConvGeometry } from '../../ops/conv.js';
@@ -17,8 +18,8 @@ export type ConvKernelName = 'conv2d' | 'convTranspose2d' | 'conv2dWeightGrad';
 
 export interface ConvVersion {
   name: string;
-  /** full WGSL source, common prelude included */
-  source: string;
+  /** full WGSL source, common prelude included (v3 generates its tile sizes per geometry) */
+  source: (g: ConvGeometry) => string;
   constants: Record<string, number>;
   workgroups: (g: ConvGeometry) => [number, number, number] | number;
 }
@@ -35,6 +36,14 @@ const V2_CHANNEL_TILE = 8;
 const V2_PIXEL_TILE = 4;
 const V2_WEIGHT_GRAD_TILE = 4;
 const V2_WORKGROUP = 64;
+/**
+ * convTranspose2d v3's tile: at most V3_CHANNEL_TILE channels (fewer when the x side has fewer, as the
+ * decoder's last layer with 3: an 8-channel tile would spend 5/8 of its work on padding channels) x
+ * V3_PIXEL_TILE pixels of one stride phase. Measured on lavapipe among 3-16 channels x 2-16 pixels.
+ */
+const V3_CHANNEL_TILE = 8;
+const V3_PIXEL_TILE = 8;
+const v3ChannelTile = (g: ConvGeometry) => Math.min(V3_CHANNEL_TILE, g.inChannels);
 
 /** WGSL `const` declarations for a tiled version's register tile (generated; the shader declares none). */
 function tileHeader(tiles: Record<string, number>): string {
@@ -45,7 +54,7 @@ function tileHeader(tiles: Record<string, number>): string {
 
 const naive = (name: string, source: string, outputs: (g: ConvGeometry) => number): ConvVersion => ({
   name,
-  source: commonSource + source,
+  source: () => commonSource + source,
   constants: { WG: NAIVE_WORKGROUP },
   workgroups: (g) => Math.ceil(outputs(g) / NAIVE_WORKGROUP),
 });
@@ -58,11 +67,29 @@ const wSize = (g: ConvGeometry) => g.outChannels * g.inChannels * g.kernelH * g.
 function rowTiled(name: string, source: string, channelTileName: string, side: (g: ConvGeometry) => [number, number, number]): ConvVersion {
   return {
     name,
-    source: tileHeader({ [channelTileName]: V2_CHANNEL_TILE, PIXEL_TILE: V2_PIXEL_TILE }) + commonSource + source,
+    source: () => tileHeader({ [channelTileName]: V2_CHANNEL_TILE, PIXEL_TILE: V2_PIXEL_TILE }) + commonSource + source,
     constants: { WG: V2_WORKGROUP },
     workgroups: (g) => {
       const [channels, h, w] = side(g);
       return [Math.ceil((h * Math.ceil(w / V2_PIXEL_TILE)) / V2_WORKGROUP), Math.ceil(channels / V2_CHANNEL_TILE), g.batch];
+    },
+  };
+}
+
+/**
+ * convTranspose2d v3: workgroups cover the blocks of one stride phase's rows (x), channel tiles (y) and
+ * (batch entry, phase) pairs (z); a block is PIXEL_TILE pixels of one row spaced by the stride.
+ */
+function phaseTiled(name: string, source: string): ConvVersion {
+  return {
+    name,
+    source: (g) => tileHeader({ IN_CHANNEL_TILE: v3ChannelTile(g), PIXEL_TILE: V3_PIXEL_TILE }) + commonSource + source,
+    constants: { WG: V2_WORKGROUP },
+    workgroups: (g) => {
+      const rows = Math.ceil(g.inH / g.strideH);
+      const blocksPerRow = Math.ceil(Math.ceil(g.inW / g.strideW) / V3_PIXEL_TILE);
+      const phases = g.strideH * g.strideW;
+      return [Math.ceil((rows * blocksPerRow) / V2_WORKGROUP), Math.ceil(g.inChannels / v3ChannelTile(g)), g.batch * phases];
     },
   };
 }
@@ -75,12 +102,13 @@ export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
   convTranspose2d: [
     naive('v1', convTranspose2dV1Source, xSize),
     rowTiled('v2', convTranspose2dV2Source, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
+    phaseTiled('v3', convTranspose2dV3Source),
   ],
   conv2dWeightGrad: [
     naive('v1', weightGradV1Source, wSize),
     {
       name: 'v2',
-      source: tileHeader({ OUT_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE, IN_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE }) + commonSource + weightGradV2Source,
+      source: () => tileHeader({ OUT_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE, IN_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE }) + commonSource + weightGradV2Source,
       constants: { WG: NAIVE_WORKGROUP },
       workgroups: (g) => {
         const tiles = Math.ceil(g.outChannels / V2_WEIGHT_GRAD_TILE) * Math.ceil(g.inChannels / V2_WEIGHT_GRAD_TILE);
@@ -102,6 +130,12 @@ export function forceConvVersion(kernel: ConvKernelName, name: string | null): v
   forced[kernel] = name;
 }
 
+/**
+ * The version the engine runs: the forced one, else the last of the ladder, which bench/conv measured
+ * fastest on every layer of the models (bench/results/conv-lavapipe.md). For convTranspose2d that is v3
+ * on every shape, strided or not (2x-4x over v2 at stride 1 too, having no per-tap modulo tests); the
+ * shape only sets v3's channel tile (v3ChannelTile).
+ */
 export function chooseConvVersion(kernel: ConvKernelName): ConvVersion {
   const versions = convVersions[kernel];
   return versions.find((v) => v.name === forced[kernel]) ?? versions[versions.length - 1];
@@ -121,7 +155,7 @@ function convUniforms(g: ConvGeometry, hasBias = false): ArrayBuffer {
 for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const) {
   registerGpuKernel(kernel, {
     label: () => `${kernel} ${chooseConvVersion(kernel).name}`,
-    source: () => chooseConvVersion(kernel).source,
+    source: (p) => chooseConvVersion(kernel).source(p),
     constants: () => chooseConvVersion(kernel).constants,
     uniforms: (p) => convUniforms(p, 'hasBias' in p ? p.hasBias : false),
     workgroups: (p) => chooseConvVersion(kernel).workgroups(p),

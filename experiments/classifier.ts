@@ -19,6 +19,7 @@ const FLAGS = {
   epochs: { default: DEFAULT_CLASSIFIER_TRAINING.epochs, help: 'training epochs' },
   batch: { default: DEFAULT_CLASSIFIER_TRAINING.batchSize, help: 'batch size' },
   lr: { default: DEFAULT_CLASSIFIER_TRAINING.lr, help: 'Adam learning rate' },
+  'decay-every': { default: DEFAULT_CLASSIFIER_TRAINING.decayEvery, help: 'epochs between learning-rate cuts (x0.2)' },
   shift: { default: DEFAULT_CLASSIFIER_TRAINING.maxShift, help: 'largest random shift of a training digit, in pixels' },
   seed: { default: DEFAULT_CLASSIFIER_TRAINING.seed, help: 'seed of the weights, the order and the shifts' },
   data: { default: 'embedded', help: "'embedded' or a directory of MNIST IDX files" },
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   await E.setBackend('webgpu');
   const mnist = loadMnist({ data: flags.data });
   console.log(`digits: ${mnist.source}, ${mnist.train.count} train / ${mnist.test.count} test`);
-  const settings = { epochs: flags.epochs, batchSize: flags.batch, lr: flags.lr, maxShift: flags.shift, seed: flags.seed };
+  const settings = { epochs: flags.epochs, batchSize: flags.batch, lr: flags.lr, decayEvery: flags['decay-every'], maxShift: flags.shift, seed: flags.seed };
   const started = performance.now();
   const { model, testAccuracy, path } = await trainClassifier(mnist, settings, { name: flags.name, resume: flags.resume });
   const seconds = (performance.now() - started) / 1000;

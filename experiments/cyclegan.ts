@@ -33,7 +33,7 @@ import {
   type CycleGanConfig,
   type TrainingOrder,
 } from '../models/cyclegan.js';
-import { evaluateTranslation, type TranslationResult } from '../models/cyclegan-metrics.js';
+import { colouredDigitAccuracy, evaluateTranslation, type TranslationResult } from '../models/cyclegan-metrics.js';
 import { parseFlags, usage, type FlagValues } from './lib/flags.js';
 
 const SCRIPT = 'cyclegan';
@@ -145,7 +145,8 @@ async function classifierFor(flags: Flags, mnist: ReturnType<typeof loadMnist>):
   if (!existsSync(flags.classifier)) {
     if (flags.classifier !== classifierPath()) throw new Error(`${SCRIPT}: --classifier ${flags.classifier} does not exist`);
     console.log(`no digit classifier at ${flags.classifier}: training it first (the same as \`npm run classifier\`)`);
-    const { model, testAccuracy } = await trainClassifier(mnist, DEFAULT_CLASSIFIER_TRAINING);
+    // resume: an interrupted classifier run continues where it stopped
+    const { model, testAccuracy } = await trainClassifier(mnist, DEFAULT_CLASSIFIER_TRAINING, { resume: true });
     console.log(`classifier test accuracy ${(100 * testAccuracy).toFixed(2)}%`);
     return model;
   }
@@ -261,11 +262,15 @@ async function main(): Promise<void> {
   if (stepsPerEpoch < 1) throw new Error(`${SCRIPT}: ${Math.min(a.count, b.count)} training images per domain do not fill one batch of ${flags.batch}`);
   console.log(`domains: ${a.count} A / ${b.count} B training images, ${evalA.count} / ${evalB.count} held out; ${stepsPerEpoch} steps per epoch`);
 
+  const ceiling = { A: await colouredDigitAccuracy(classifier, evalA), B: await colouredDigitAccuracy(classifier, evalB) };
+  console.log(`classifier on the held-out source images themselves: A ${(100 * ceiling.A).toFixed(1)}%, B ${(100 * ceiling.B).toFixed(1)}%`);
+
   E.manualSeed(flags.seed);
   const config = modelConfig(flags);
   const gan = new CycleGan(config);
   const optimizers = makeOptimizers(gan);
-  const runConfig = { ...flags, model: config, sigma: Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d)) };
+  const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
+  const runConfig = { ...flags, model: config, sigma, classifierOnHeldOutSources: ceiling };
   const dir = join('runs', flags.name);
   const [figureA, figureB] = [figureRows(evalA, FIGURE_PAIRS), figureRows(evalB, FIGURE_PAIRS)];
   let historySynced = false;

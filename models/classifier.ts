@@ -7,7 +7,8 @@
 //                    -> flatten (B, 49 C2) -> linear (hidden) -> ReLU -> linear (10 logits)
 //
 // Coloured images are judged on their brightness, the largest of the three channels, which for a
-// tinted digit g_p c is g_p max(c): the grey digit up to a constant factor.
+// tinted digit g_p c is g_p max(c): the grey digit up to a constant factor, which normalisedBrightness
+// removes by scaling each image's brightest pixel to 1.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
@@ -77,6 +78,19 @@ export function brightness(x: E.Tensor): E.Tensor {
   return E.max(x, 1, true);
 }
 
+/** Brightest pixel of a normalised image; an all-black image stays black instead of dividing by 0. */
+const BLACK_FLOOR = 1e-6;
+
+/**
+ * Brightness scaled per image so its brightest pixel is 1: x (B, 3, H, W) -> (B, 1, H, W). A digit in a dim
+ * palette colour (purple's largest channel is 0.71) then looks to the classifier like the grey digits it
+ * was trained on, whose brightest pixel is 1.
+ */
+export function normalisedBrightness(x: E.Tensor): E.Tensor {
+  const b = brightness(x);
+  return E.div(b, E.maximum(E.max(b, [1, 2, 3], true), BLACK_FLOOR));
+}
+
 /** Index of the largest of each row of (B, K) values read back to the host: (B,) class indices. */
 export function argmaxRows(values: ArrayLike<number>, K: number): Int32Array {
   if (values.length % K !== 0) throw new Error(`argmaxRows: ${values.length} values are not whole rows of ${K}`);
@@ -140,12 +154,16 @@ export interface ClassifierTraining {
   epochs: number;
   batchSize: number;
   lr: number;
+  /** the learning rate is multiplied by LR_DECAY after every `decayEvery` epochs */
+  decayEvery: number;
   /** largest random shift (pixels, each axis) applied to training digits; 0 turns augmentation off */
   maxShift: number;
   seed: number;
 }
 
-export const DEFAULT_CLASSIFIER_TRAINING: ClassifierTraining = { epochs: 6, batchSize: 64, lr: 2e-3, maxShift: 2, seed: 1 };
+export const LR_DECAY = 0.2;
+
+export const DEFAULT_CLASSIFIER_TRAINING: ClassifierTraining = { epochs: 9, batchSize: 64, lr: 2e-3, decayEvery: 6, maxShift: 2, seed: 1 };
 
 /**
  * The grey digits at `indices`, each shifted by up to maxShift pixels in x and y (zeros fill in):
@@ -232,7 +250,8 @@ export async function trainClassifier(
     stepsPerEpoch,
     module: model,
     optimizers: optimizer,
-    config: { ...settings, widths: model.widths },
+    schedule: E.optim.stepLr(settings.lr, { stepSize: settings.decayEvery, gamma: LR_DECAY }),
+    config: { ...settings, lrDecay: LR_DECAY, widths: model.widths },
     trainEpoch: async ({ epoch, progress }) => {
       const loss = await trainClassifierEpoch(model, optimizer, data.train, settings, epoch, (step, value, samples) =>
         progress.update(step, { loss: value, samples }),

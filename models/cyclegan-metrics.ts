@@ -1,6 +1,7 @@
 // How well a translation worked, measured on held-out images of the source domain, per direction:
 //   digit kept   the fraction whose translation the digit classifier, reading the translation's
-//                brightness (its largest channel), assigns to the source digit
+//                brightness (its largest channel, scaled so the brightest pixel is 1), assigns to the
+//                source digit
 //   colour hit   the fraction whose translation's colour (models/colour.ts) is the target domain's colour
 //                for that digit: sigma(d) for A -> B, d for B -> A
 //   cycle error  the mean absolute difference between a source image and its round trip G'(G(x))
@@ -8,7 +9,7 @@ import * as E from '../engine/index.js';
 import { COLOURED_PIXELS, CHANNELS, type ColouredDigits } from './data/coloured-mnist.js';
 import { DIGITS, IMAGE_SIDE } from './data/mnist.js';
 import { imageColours } from './colour.js';
-import { argmaxRows, brightness, type DigitClassifier } from './classifier.js';
+import { accuracy, argmaxRows, normalisedBrightness, predictDigits, type DigitClassifier } from './classifier.js';
 import type { Generator } from './cyclegan.js';
 
 export interface TranslationMetrics {
@@ -57,7 +58,7 @@ export async function evaluateTranslation(
           translated,
           reconstructed,
           absoluteError: E.sum(E.abs(E.sub(reconstructed, x))),
-          logits: classifier.forward(brightness(translated)),
+          logits: classifier.forward(normalisedBrightness(translated)),
         };
       }),
     );
@@ -80,4 +81,14 @@ export async function evaluateTranslation(
     translations,
     reconstructions,
   };
+}
+
+/** The classifier's accuracy on real coloured images (read the same way as translations): digit kept's ceiling. */
+export async function colouredDigitAccuracy(classifier: DigitClassifier, data: ColouredDigits): Promise<number> {
+  const x = E.fromValues(data.x, [data.count, CHANNELS, IMAGE_SIDE, IMAGE_SIDE]);
+  const grey = E.noGrad(() => normalisedBrightness(x));
+  const predicted = await predictDigits(classifier, grey);
+  x.dispose();
+  grey.dispose();
+  return accuracy(predicted, data.digit);
 }

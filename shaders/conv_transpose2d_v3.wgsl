@@ -4,7 +4,7 @@
 // (iy mod stride_h, ix mod stride_w): every pixel of one phase has the same landing taps, so a workgroup
 // covers one phase of one batch entry, and an invocation's PIXEL_TILE pixels are neighbours within
 // its phase (ix, ix + stride_w, ...), whose dy reads are then neighbours too (ox, ox + 1, ...).
-// The register tile is v2's: IN_CHANNEL_TILE channels x PIXEL_TILE pixels. Also conv2d's input gradient.
+// Register-tiled like v2: IN_CHANNEL_TILE channels x PIXEL_TILE pixels (sizes per shape: engine/backend/webgpu/conv.ts). Also conv2d's input gradient.
 // Prefixed with conv_common.wgsl and a generated header defining IN_CHANNEL_TILE and PIXEL_TILE.
 //   dx[b, ci, iy, ix] = bias[ci] + sum over (co, ky, kx) and the (oy, ox) whose tap lands on (iy, ix) of dy[b, co, oy, ox] w[co, ci, ky, kx]
 //   landing taps of rows of phase ry: ky*dilation_h = ry + pad_h (mod stride_h), i.e. ky = first, first + step, ...

@@ -12,7 +12,7 @@
 //             and the next flush names the first kernel that produced one.
 import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
 import { acquireDevice } from './device.js';
-import { gpuKernels, spreadWorkgroups } from './registry.js';
+import { MAX_WORKGROUPS_PER_DIMENSION, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import './elementwise.js';
 import './reduce.js';
@@ -141,6 +141,9 @@ export class WebGpuBackend implements Backend {
     const count = kernel.workgroups(params);
     const workgroups = typeof count === 'number' ? spreadWorkgroups(count) : count;
     if (workgroups[0] * workgroups[1] * workgroups[2] === 0) return; // empty tensors: nothing to compute
+    if (workgroups.some((w) => w > MAX_WORKGROUPS_PER_DIMENSION)) {
+      throw new Error(`webgpu: kernel '${label}' needs [${workgroups.join(', ')}] workgroups; at most ${MAX_WORKGROUPS_PER_DIMENSION} per dimension`);
+    }
     if (this.dispatches >= UNIFORM_ARENA_SLOTS) this.submit();
 
     const pipeline = this.pipeline(label, kernel.source(params), kernel.entryPoint ?? 'main', kernel.constants?.(params));

@@ -211,7 +211,7 @@ async function train(options: TrainOptions): Promise<void> {
       const mean = Object.fromEntries([...sums].map(([key, sum]) => [key, sum / step])) as unknown as LossValues;
       const tau = stepSettings((epoch + 1) * stepsPerEpoch, totalSteps).tau;
       last = await measure(model, testSet, batch, tau);
-      return { ...epochRecord('train', mean, capacity !== null), tau, ...last.metrics };
+      return { ...epochRecord('train', mean, capacity !== null), ...(model.hasDiscrete ? { tau } : {}), ...last.metrics };
     },
   });
   // A resumed run whose epochs were all done already measures the restored model here.
@@ -221,7 +221,7 @@ async function train(options: TrainOptions): Promise<void> {
   const report = writeReport(dir, {
     title: `${model.describe()} on coloured MNIST`,
     config: { ...options, data: grey.source, parameters: model.parameterCount(), totalSteps },
-    metrics: history.map(reportRow),
+    metrics: history.map((record) => reportRow(model, record)),
     figures,
   });
   console.log(`test negative ELBO ${final.metrics.test_nelbo.toFixed(1)} nats/image; colour control mean ${(100 * final.metrics.control_mean).toFixed(1)}%, min ${(100 * final.metrics.control_min).toFixed(1)}%`);
@@ -230,12 +230,14 @@ async function train(options: TrainOptions): Promise<void> {
 
 /** The columns of the report's metrics table (metrics.jsonl has every metric, per colour too). */
 const REPORT_COLUMNS = [
-  'epoch', 'train_nelbo', 'test_nelbo', 'test_reconstruction', 'test_kl_continuous', 'test_kl_discrete', 'tau',
-  'recon_keeps_colour', 'control_mean', 'control_min', 'colour_variable_accuracy', 'digit_variable_accuracy', 'combinations_used', 'seconds',
+  'epoch', 'train_nelbo', 'test_nelbo', 'test_kl_continuous', 'test_kl_discrete',
+  'recon_keeps_colour', 'control_mean', 'control_min', 'colour_variable_accuracy', 'digit_variable_accuracy', 'seconds',
 ];
 
-function reportRow(record: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(REPORT_COLUMNS.filter((key) => key in record).map((key) => [key, record[key]]));
+/** The report's columns for this model: no KL column for a latent kind it does not have. */
+function reportRow(model: Vae, record: Record<string, number>): Record<string, number> {
+  const absent = [model.hasContinuous ? '' : 'test_kl_continuous', model.hasDiscrete ? '' : 'test_kl_discrete'];
+  return Object.fromEntries(REPORT_COLUMNS.filter((key) => key in record && !absent.includes(key)).map((key) => [key, record[key]]));
 }
 
 async function runFigures(dir: string, model: Vae, test: ColouredDigits, final: Measurement, history: Record<string, number>[]): Promise<ReportFigure[]> {

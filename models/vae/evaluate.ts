@@ -22,12 +22,20 @@ export interface TestEvaluation {
   categories: Int32Array | null;
   /** (count) palette colour of each reconstruction */
   reconstructionColours: Int32Array;
-  /** (keep, 3, 28, 28) reconstructions of the first `keep` images, for figures */
+  /** indices of the images whose reconstructions are kept for figures */
+  keptIndices: number[];
+  /** (keptIndices.length, 3, 28, 28) their reconstructions */
   reconstructions: Float32Array;
 }
 
-/** Runs the whole set through the model in batches, without gradients. */
+/** `count` indices spread evenly over 0 .. total - 1 (the embedded test set is ordered by digit). */
+export function spreadIndices(count: number, total: number): number[] {
+  return Array.from({ length: Math.min(count, total) }, (_, j) => Math.floor((j * total) / Math.min(count, total)));
+}
+
+/** Runs the whole set through the model in batches, without gradients; keeps `keep` reconstructions spread over the set. */
 export async function evaluateSet(model: Vae, data: ColouredDigits, batchSize: number, tau: number, keep = 0): Promise<TestEvaluation> {
+  const keptIndices = spreadIndices(keep, data.count);
   const { latent, variables, categories: K } = model.config;
   const out: TestEvaluation = {
     count: data.count,
@@ -35,7 +43,8 @@ export async function evaluateSet(model: Vae, data: ColouredDigits, batchSize: n
     mu: model.hasContinuous ? new Float32Array(data.count * latent) : null,
     categories: model.hasDiscrete ? new Int32Array(data.count * variables) : null,
     reconstructionColours: new Int32Array(data.count),
-    reconstructions: new Float32Array(Math.min(keep, data.count) * COLOURED_PIXELS),
+    keptIndices,
+    reconstructions: new Float32Array(keptIndices.length * COLOURED_PIXELS),
   };
   const sums = new Float64Array(5);
   for (let start = 0; start < data.count; start += batchSize) {
@@ -46,8 +55,11 @@ export async function evaluateSet(model: Vae, data: ColouredDigits, batchSize: n
     if (out.mu && batch.mu) out.mu.set(batch.mu, start * latent);
     if (out.categories && batch.logits) out.categories.set(argmaxPerVariable(batch.logits, size, variables, K), start * variables);
     out.reconstructionColours.set(imageColours(batch.reconstruction), start);
-    const kept = Math.max(0, Math.min(size, keep - start));
-    if (kept > 0) out.reconstructions.set(batch.reconstruction.subarray(0, kept * COLOURED_PIXELS), start * COLOURED_PIXELS);
+    keptIndices.forEach((index, j) => {
+      if (index < start || index >= start + size) return;
+      const row = index - start;
+      out.reconstructions.set(batch.reconstruction.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), j * COLOURED_PIXELS);
+    });
   }
   out.loss = termValues(Array.from(sums, (s) => s / data.count));
   return out;

@@ -56,20 +56,24 @@ export function lossFigures(dir: string, history: Record<string, number>[], hasC
 
 /** Originals (odd rows) above their reconstructions (even rows), decoded from the most likely code. */
 export function reconstructionFigure(dir: string, data: ColouredDigits, evaluation: TestEvaluation, keepsColour: number): ReportFigure {
-  const count = Math.min(evaluation.reconstructions.length / COLOURED_PIXELS, 2 * RECONSTRUCTION_COLUMNS);
-  const rows = Math.ceil(count / RECONSTRUCTION_COLUMNS);
+  const indices = evaluation.keptIndices;
+  const rows = Math.ceil(indices.length / RECONSTRUCTION_COLUMNS);
   const images = new Float32Array(2 * rows * RECONSTRUCTION_COLUMNS * COLOURED_PIXELS);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < RECONSTRUCTION_COLUMNS && r * RECONSTRUCTION_COLUMNS + c < count; c++) {
-      const i = r * RECONSTRUCTION_COLUMNS + c;
-      images.set(data.x.subarray(i * COLOURED_PIXELS, (i + 1) * COLOURED_PIXELS), (2 * r * RECONSTRUCTION_COLUMNS + c) * COLOURED_PIXELS);
-      images.set(evaluation.reconstructions.subarray(i * COLOURED_PIXELS, (i + 1) * COLOURED_PIXELS), ((2 * r + 1) * RECONSTRUCTION_COLUMNS + c) * COLOURED_PIXELS);
-    }
-  }
+  const place = (source: Float32Array, from: number, slot: number) =>
+    images.set(source.subarray(from * COLOURED_PIXELS, (from + 1) * COLOURED_PIXELS), slot * COLOURED_PIXELS);
+  indices.forEach((index, j) => {
+    const [row, column] = [Math.floor(j / RECONSTRUCTION_COLUMNS), j % RECONSTRUCTION_COLUMNS];
+    place(data.x, index, 2 * row * RECONSTRUCTION_COLUMNS + column);
+    place(evaluation.reconstructions, j, (2 * row + 1) * RECONSTRUCTION_COLUMNS + column);
+  });
   const file = 'reconstructions.png';
   grid(dir, file, images, RECONSTRUCTION_COLUMNS, { rows: Array.from({ length: 2 * rows }, (_, i) => (i % 2 === 0 ? 'input' : 'output')) });
   const percent = (100 * keepsColour).toFixed(1);
-  return { title: 'Reconstructions', file, caption: `Test images (input rows) and their reconstructions from the most likely code; ${percent}% of all test reconstructions keep the input's colour.` };
+  return {
+    title: 'Reconstructions',
+    file,
+    caption: `Test images spread over the set (input rows) and their reconstructions from the most likely code; ${percent}% of all 2,000 test reconstructions keep the input's colour.`,
+  };
 }
 
 /** Per colour, a row of samples drawn with the colour-control mechanism, labelled with its accuracy. */

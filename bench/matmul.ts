@@ -57,6 +57,8 @@ function checkCases(): Case[] {
       const flags = { transA, transB };
       cases.push(product(`33x129 . 129x65 ${transLabel(flags)}`, 33, 129, 65, flags));
       cases.push(product(`3 x 17x31 . 31x9 shared B ${transLabel(flags)}`, 17, 31, 9, { ...flags, batch: 3, sharedA: false }));
+      // N % 4 == 0: B read as vec4s along N (v4)
+      cases.push(product(`33x129 . 129x68 ${transLabel(flags)}`, 33, 129, 68, flags));
     }
   }
   cases.push(product('17x5 shared A . 2 x 5x70', 17, 5, 70, { batch: 2, sharedB: false }));

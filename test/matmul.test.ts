@@ -1,5 +1,6 @@
 // Matmul: every version of the WebGPU kernel ladder against the float64 CPU reference on odd shapes
-// (batched, shared operands, every transpose combination, size-1 axes, K = 1), then gradchecks of the op.
+// (batched, shared operands, every transpose combination, N and K multiples of 4 or not, size-1 axes,
+// K = 1), then gradchecks of the op.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
@@ -34,6 +35,11 @@ for (const transA of [false, true]) {
     cases.push([`batch 3 with shared B, 19x23 . 23x70, ${t}`, shapes(3, 19, 23, 70, transA, transB, 'a')]);
     cases.push([`batch 2 with shared A, 9x17 . 17x5, ${t}`, shapes(2, 9, 17, 5, transA, transB, 'b')]);
     cases.push([`batch 2 both batched, 70x3 . 3x66, ${t}`, shapes(2, 70, 3, 66, transA, transB, 'both')]);
+    // N % 4 == 0 (B read as vec4s by v4) with odd M and K, past one workgroup's columns
+    cases.push([`2-D 33x129 . 129x132, ${t}`, shapes(1, 33, 129, 132, transA, transB, 'both')]);
+    cases.push([`batch 3 with shared B, 19x23 . 23x12, ${t}`, shapes(3, 19, 23, 12, transA, transB, 'a')]);
+    cases.push([`batch 2 with shared A, 9x17 . 17x4, ${t}`, shapes(2, 9, 17, 4, transA, transB, 'b')]);
+    cases.push([`batch 2 both batched, 37x20 . 20x68, ${t}`, shapes(2, 37, 20, 68, transA, transB, 'both')]);
   }
 }
 cases.push(['K = 1: 9x1 . 1x13', shapes(1, 9, 1, 13, false, false, 'both')]);
@@ -74,10 +80,13 @@ for (const { name: version } of matmulVersions) {
   });
 }
 
-test('the version rule: v1 for narrow outputs (N = 8), v3 otherwise; forceMatmulVersion overrides it', () => {
-  const p = { batch: 1, M: 64, N: 8, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+test('the version rule: v1 for narrow outputs v4 reads as scalars (N <= 8, N % 4 != 0 or B^T), v4 otherwise; forceMatmulVersion overrides it', () => {
+  const p = { batch: 1, M: 64, N: 7, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   assert.is(chooseMatmulVersion(p).name, 'v1');
-  assert.is(chooseMatmulVersion({ ...p, N: 65 }).name, 'v3');
+  assert.is(chooseMatmulVersion({ ...p, N: 8, transB: true }).name, 'v1');
+  assert.is(chooseMatmulVersion({ ...p, N: 8 }).name, 'v4');
+  assert.is(chooseMatmulVersion({ ...p, N: 65 }).name, 'v4');
+  assert.is(chooseMatmulVersion({ ...p, N: 64, transB: true }).name, 'v4');
   forceMatmulVersion('v2');
   assert.is(chooseMatmulVersion(p).name, 'v2');
   forceMatmulVersion(null);

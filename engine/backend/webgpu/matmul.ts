@@ -5,6 +5,7 @@
 import matmulV1Source from '../../../shaders/matmul_v1.wgsl';
 import matmulV2Source from '../../../shaders/matmul_v2.wgsl';
 import matmulV3Source from '../../../shaders/matmul_v3.wgsl';
+import matmulV4Source from '../../../shaders/matmul_v4.wgsl';
 import type { KernelParams } from '../backend.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
@@ -12,7 +13,7 @@ type MatmulParams = KernelParams['matmul'];
 
 export interface MatmulVersion {
   name: string;
-  source: string;
+  source: (p: MatmulParams) => string;
   constants: (p: MatmulParams) => Record<string, number>;
   workgroups: (p: MatmulParams) => [number, number, number];
 }
@@ -36,25 +37,67 @@ const V1_TILE = 16; // threads per workgroup along M and along N
 const V2_TILE = 16; // workgroup TILE x TILE threads; A and B tiles TILE x TILE
 // WG_X threads, each a TM x TN block: the fastest at 1024^2 of blocks 4x4 to 32x8 and 8 to 64 threads
 const V3 = { threads: 8, rows: 8, columns: 8 };
+// v4's block (TN a multiple of 4: whole vec4s of B), for its own kernel and v3's on TRANS_B products: the
+// fastest of 8x8, 8x16, 16x8 and 16x16 on the VAE's products and 512^2 (4x32, 8x32 slower; 32 rows spill);
+// on dx = dy W^T 1.1-1.5x v3's 8x8, where a kernel reading B's rows as vec4s along K measured no faster
+const V4 = { threads: 8, rows: 16, columns: 8 };
+const FLOATS_PER_VEC4 = 4;
+
+interface RegisterBlocks {
+  threads: number;
+  rows: number;
+  columns: number;
+}
+
+/** One workgroup per `threads * columns` columns and `rows` rows of each batch entry's output. */
+function blockWorkgroups(p: MatmulParams, blocks: RegisterBlocks): [number, number, number] {
+  return [Math.ceil(p.N / (blocks.threads * blocks.columns)), Math.ceil(p.M / blocks.rows), p.batch];
+}
+
+const V3_SOURCE = withRegisterBlock(matmulV3Source, V3.rows, V3.columns);
+const V3_TRANS_B_SOURCE = withRegisterBlock(matmulV3Source, V4.rows, V4.columns);
+const V4_SOURCE = withRegisterBlock(matmulV4Source, V4.rows, V4.columns);
+
+/** Whether v4 runs its own kernel, reading B (K, N) as vec4s along N. */
+function v4Vectorised(p: MatmulParams): boolean {
+  return !p.transB && p.N % FLOATS_PER_VEC4 === 0;
+}
+
+/**
+ * The kernel v4 runs: its own for B (K, N) with N % 4 == 0 (B's rows start on a vec4; the batch stride
+ * K * N follows), v3's with v4's block for every TRANS_B product, v3's as it is otherwise.
+ */
+function v4Kernel(p: MatmulParams): { source: string; blocks: RegisterBlocks; constants: Record<string, number> } {
+  const flags = transposeFlags(p);
+  if (p.transB) return { source: V3_TRANS_B_SOURCE, blocks: V4, constants: { WG_X: V4.threads, ...flags } };
+  if (!v4Vectorised(p)) return { source: V3_SOURCE, blocks: V3, constants: { WG_X: V3.threads, ...flags } };
+  return { source: V4_SOURCE, blocks: V4, constants: { WG_X: V4.threads, TRANS_A: flags.TRANS_A } };
+}
 
 export const matmulVersions: MatmulVersion[] = [
   {
     name: 'v1',
-    source: matmulV1Source,
+    source: () => matmulV1Source,
     constants: (p) => ({ WG_X: V1_TILE, WG_Y: V1_TILE, ...transposeFlags(p) }),
     workgroups: (p) => [Math.ceil(p.N / V1_TILE), Math.ceil(p.M / V1_TILE), p.batch],
   },
   {
     name: 'v2',
-    source: matmulV2Source,
+    source: () => matmulV2Source,
     constants: (p) => ({ TILE: V2_TILE, ...transposeFlags(p) }),
     workgroups: (p) => [Math.ceil(p.N / V2_TILE), Math.ceil(p.M / V2_TILE), p.batch],
   },
   {
     name: 'v3',
-    source: withRegisterBlock(matmulV3Source, V3.rows, V3.columns),
+    source: () => V3_SOURCE,
     constants: (p) => ({ WG_X: V3.threads, ...transposeFlags(p) }),
-    workgroups: (p) => [Math.ceil(p.N / (V3.threads * V3.columns)), Math.ceil(p.M / V3.rows), p.batch],
+    workgroups: (p) => blockWorkgroups(p, V3),
+  },
+  {
+    name: 'v4',
+    source: (p) => v4Kernel(p).source,
+    constants: (p) => v4Kernel(p).constants,
+    workgroups: (p) => blockWorkgroups(p, v4Kernel(p).blocks),
   },
 ];
 
@@ -71,19 +114,22 @@ function version(name: string): MatmulVersion {
 }
 
 /**
- * The rule, from bench/matmul on lavapipe (bench/results/matmul-lavapipe.md): v3 is the fastest for every
- * shape measured (5-21x v1 from 256^2 to 1024^2 and on the VAE's products), except outputs so narrow
- * (N <= V3.threads) that each v3 thread keeps one real column of its TN and computes the rest for
- * nothing: there v1 wins (64x4096 . 4096x8: 4.9 ms against 7.2 ms). v2 never wins on lavapipe.
+ * The rule, from bench/matmul on lavapipe (bench/results/matmul-lavapipe.md): v4 is the fastest on every
+ * shape measured (1.0-2.0x v3 on the VAE's products, 1.2-1.6x at 512^2 and 1024^2), including the narrow
+ * 64x4096 . 4096x8 (2.6 ms against v1's 3.6 and v3's 3.3). Where v4 falls back to v3's kernel (TRANS_B,
+ * or N % 4 != 0), outputs so narrow (N <= 8) that each thread keeps one real column of its block go to
+ * v1, as measured for v3 (64x4096 . 4096x8: v1 4.9 ms against v3 7.2 ms). v2 never wins on lavapipe.
  */
+const NARROW_OUTPUT = 8; // columns at most, for v1
+
 export function chooseMatmulVersion(p: MatmulParams): MatmulVersion {
   if (forced) return version(forced);
-  return p.N <= V3.threads ? version('v1') : version('v3');
+  return p.N <= NARROW_OUTPUT && !v4Vectorised(p) ? version('v1') : version('v4');
 }
 
 registerGpuKernel('matmul', {
   label: (p) => `matmul ${chooseMatmulVersion(p).name}`,
-  source: (p) => chooseMatmulVersion(p).source,
+  source: (p) => chooseMatmulVersion(p).source(p),
   constants: (p) => chooseMatmulVersion(p).constants(p),
   uniforms: (p) =>
     new UniformWriter().u32(p.batch).u32(p.M).u32(p.N).u32(p.K).u32(p.aBatchStride).u32(p.bBatchStride).finish(),

@@ -22,7 +22,7 @@ import { loadMnist } from '../models/data/mnist.js';
 import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../models/data/coloured-mnist.js';
 import { parsePaletteColour } from '../models/colour.js';
 import { VAE_KINDS, Vae, type VaeConfig, type VaeKind } from '../models/vae/model.js';
-import { VARIANTS, type Variant } from '../models/vae/networks.js';
+import { IMAGE_SHAPE, VARIANTS, type Variant } from '../models/vae/networks.js';
 import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
 import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
 import { colourControlAccuracy, fitColourControl, sampleColour, type ColourControl } from '../models/vae/control.js';
@@ -202,7 +202,7 @@ async function train(options: TrainOptions): Promise<void> {
       let step = 0;
       for (const b of batches(trainSet, { batchSize: batch, seed, epoch })) {
         const settings = stepSettings(epoch * stepsPerEpoch + step, totalSteps, capacity ?? undefined);
-        const x = E.tensor(b.x, [b.size, 3, 28, 28]);
+        const x = E.tensor(b.x, [b.size, ...IMAGE_SHAPE]);
         const values = await trainStep(model, optimizer, x, settings);
         x.dispose();
         for (const [key, value] of Object.entries(values) as [keyof LossValues, number][]) sums.set(key, (sums.get(key) ?? 0) + value);
@@ -274,7 +274,7 @@ async function sample(flags: Map<string, string>): Promise<void> {
   const count = numberFlag(flags, 'count', DEFAULT_SAMPLE_COUNT);
   const images = await sampleColour(model, control, colour, count);
   const out = flags.get('out') ?? join(dir, `sample-${PALETTE[colour].name}.png`);
-  writeImageGrid(out, images, [count, 3, 28, 28], { scale: 2 });
+  writeImageGrid(out, images, [count, ...IMAGE_SHAPE], { scale: 2 });
   console.log(`wrote ${count} ${PALETTE[colour].name} digits to ${out}`);
 }
 

@@ -5,11 +5,11 @@
 //   - for each categorical variable, the accuracy of mapping each category to the majority palette
 //     colour (and digit) of the test images that select it.
 import * as E from '../../engine/index.js';
-import { COLOURED_PIXELS, type ColouredDigits } from '../data/coloured-mnist.js';
+import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../data/coloured-mnist.js';
 import { DIGITS } from '../data/mnist.js';
-import { PALETTE } from '../data/coloured-mnist.js';
 import { imageColours } from '../colour.js';
 import { lossTerms, type Vae } from './model.js';
+import { IMAGE_SHAPE } from './networks.js';
 import { stackTerms, termValues, type LossValues } from './train.js';
 
 export interface TestEvaluation {
@@ -75,7 +75,7 @@ interface BatchEvaluation {
 async function evaluateBatch(model: Vae, pixels: Float32Array, size: number, tau: number): Promise<BatchEvaluation> {
   const result = E.noGrad(() =>
     E.tidy(() => {
-      const x = E.tensor(pixels, [size, ...IMAGE_DIMS]);
+      const x = E.tensor(pixels, [size, ...IMAGE_SHAPE]);
       const encoding = model.encode(x);
       const logits = model.decode(model.sampleCode(encoding, tau));
       const terms = stackTerms(lossTerms(logits, x, encoding, model.config.categories));
@@ -93,8 +93,6 @@ async function evaluateBatch(model: Vae, pixels: Float32Array, size: number, tau
   for (const t of Object.values(result)) t?.dispose();
   return evaluation;
 }
-
-const IMAGE_DIMS = [3, 28, 28] as const;
 
 /** logits (B, N*K) -> (B, N) index of the largest logit of each variable. */
 export function argmaxPerVariable(logits: ArrayLike<number>, B: number, N: number, K: number): Int32Array {

@@ -16,8 +16,8 @@ import { imageColours } from '../colour.js';
 import { decodeCodesBatched } from './control.js';
 import type { TestEvaluation } from './evaluate.js';
 import type { Vae } from './model.js';
+import { IMAGE_SHAPE } from './networks.js';
 
-const IMAGE_SHAPE = [3, 28, 28] as const;
 const GRID_SCALE = 2;
 const DECODE_BATCH = 500;
 /** Enumerate every combination up to this many; beyond it, draw this many at random. */

@@ -24,7 +24,8 @@ const CONV_PADDING = 1; // with k4 s2 this halves the side exactly: 28 -> 14 -> 
 const CONV_SIDE = IMAGE_SIDE / CONV_STRIDE ** CONV_CHANNELS.length; // 7
 const CONV_FEATURES = CONV_CHANNELS[CONV_CHANNELS.length - 1] * CONV_SIDE * CONV_SIDE; // 64 * 7 * 7 = 3136
 
-const IMAGE_SHAPE = [CHANNELS, IMAGE_SIDE, IMAGE_SIDE];
+/** One image, (C, H, W) = (3, 28, 28). */
+export const IMAGE_SHAPE: [number, number, number] = [CHANNELS, IMAGE_SIDE, IMAGE_SIDE];
 const convOptions = { stride: CONV_STRIDE, padding: CONV_PADDING };
 
 /** Images (B, 3, 28, 28) -> features (B, outFeatures). */

@@ -1,9 +1,10 @@
 // CycleGAN-style translation between the two coloured-MNIST domains (A: digit d in colour d; B: digit d
 // in colour sigma(d)), learned without paired images. Four networks:
 //   G_AB, G_BA  generators, x (B, 3, 28, 28) -> (B, 3, 28, 28): conv 3x3 3 -> w -> w -> 3 (padding 1, ReLU
-//               between, sigmoid out), so the image keeps its size and the network only repaints it
+//               between, or LeakyReLU with generatorSlope > 0; sigmoid out), so the image keeps its size
+//               and the network only repaints it
 //   D_A, D_B    discriminators, x (B, 3, 28, 28) -> score (B, 1): conv 3x3 layers widening the channels
-//               (ReLU after each), a 2x2 max-pool, then linear -> ReLU -> linear
+//               (LeakyReLU 0.2 after each), a 2x2 max-pool, then linear -> ReLU -> linear
 // The discriminators return a raw score. The assignment's sigmoid output lives inside the BCE loss
 // (bceWithLogits(s, t) = bce(sigmoid(s), t), without overflow); the least-squares loss (Mao et al., 2017,
 // as CycleGAN uses it) reads the raw score.
@@ -34,36 +35,57 @@ const { nn } = E;
 const KERNEL = 3;
 const PADDING = 1;
 const POOL = 2;
+/**
+ * The discriminators' convolutions are followed by LeakyReLU(0.2), as CycleGAN's: with plain ReLU a
+ * discriminator that rejects every fake can go silent on them (all features 0), and then no gradient
+ * reaches the generator.
+ */
+const LEAKY_SLOPE = 0.2;
 const IMAGE_SHAPE = [CHANNELS, IMAGE_SIDE, IMAGE_SIDE] as const;
 
 // ---- the networks ------------------------------------------------------------------------------------
 
-/** x (B, 3, 28, 28) in [0, 1] -> (B, 3, 28, 28) in (0, 1): conv 3 -> width -> width -> 3. */
+/**
+ * x (B, 3, 28, 28) in [0, 1] -> (B, 3, 28, 28) in (0, 1): conv 3 -> width -> width -> 3. slope 0 gives the
+ * assignment's ReLU; a slope > 0 (LeakyReLU) keeps every unit's gradient alive: with ReLU, early training
+ * that darkens everything can leave the hidden units dead and the output a constant black.
+ */
 export class Generator extends nn.Module {
   readonly net: E.nn.Sequential;
 
-  constructor(readonly width: number) {
+  constructor(
+    readonly width: number,
+    readonly slope = 0,
+    /** feed the convolutions 2x - 1 in [-1, 1] (CycleGAN's input range) instead of x in [0, 1] */
+    readonly centreInput = false,
+  ) {
     super();
+    const activation = () => (slope > 0 ? new nn.LeakyReLU(slope) : new nn.ReLU());
     this.net = this.module(
       'net',
       new nn.Sequential(
         new nn.Conv2d(CHANNELS, width, KERNEL, { padding: PADDING }),
-        new nn.ReLU(),
+        activation(),
         new nn.Conv2d(width, width, KERNEL, { padding: PADDING }),
-        new nn.ReLU(),
+        activation(),
         new nn.Conv2d(width, CHANNELS, KERNEL, { padding: PADDING }),
         new nn.Sigmoid(),
       ),
     );
   }
 
+  /**
+   * With centreInput the black background is -1, not 0: the first convolution then responds to the
+   * background through its weights, not only its bias, and the network can darken the background without
+   * darkening the strokes more (which, from [0, 1] inputs, first turns the digits into dark-on-grey negatives).
+   */
   forward(x: E.Tensor): E.Tensor {
     checkImages('Generator', x);
-    return this.net.forward(x);
+    return this.net.forward(this.centreInput ? E.sub(E.mul(x, 2), 1) : x);
   }
 
   describe(): string {
-    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS})`;
+    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS}${this.slope > 0 ? `, leaky ${this.slope}` : ''})`;
   }
 }
 
@@ -79,7 +101,7 @@ export class Discriminator extends nn.Module {
     if (widths.length === 0) throw new Error('Discriminator: needs at least one convolution width');
     const layers: E.nn.Module[] = [];
     widths.forEach((width, i) => {
-      layers.push(new nn.Conv2d(i === 0 ? CHANNELS : widths[i - 1], width, KERNEL, { padding: PADDING }), new nn.ReLU());
+      layers.push(new nn.Conv2d(i === 0 ? CHANNELS : widths[i - 1], width, KERNEL, { padding: PADDING }), new nn.LeakyReLU(LEAKY_SLOPE));
     });
     const pooledSide = IMAGE_SIDE / POOL;
     layers.push(
@@ -237,6 +259,10 @@ export type TrainingOrder = 'assignment' | 'joint';
 
 export interface CycleGanConfig {
   generatorWidth: number;
+  /** negative slope of the generators' hidden activations; 0 is ReLU */
+  generatorSlope: number;
+  /** the generators read 2x - 1 instead of x */
+  centreInput: boolean;
   discriminatorWidths: number[];
   discriminatorHidden: number;
   adversarial: AdversarialLoss;
@@ -264,9 +290,9 @@ export class CycleGan extends nn.Module {
   constructor(readonly config: CycleGanConfig) {
     super();
     checkConfig(config);
-    const { generatorWidth, discriminatorWidths, discriminatorHidden, history } = config;
-    this.gAB = this.module('G_AB', new Generator(generatorWidth));
-    this.gBA = this.module('G_BA', new Generator(generatorWidth));
+    const { generatorWidth, generatorSlope, centreInput, discriminatorWidths, discriminatorHidden, history } = config;
+    this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput));
+    this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput));
     this.dA = this.module('D_A', new Discriminator(discriminatorWidths, discriminatorHidden));
     this.dB = this.module('D_B', new Discriminator(discriminatorWidths, discriminatorHidden));
     this.historyA = this.module('history_A', new HistoryBuffer(history));
@@ -294,7 +320,7 @@ function checkConfig(config: CycleGanConfig): void {
   positiveInteger('discriminatorHidden', config.discriminatorHidden);
   if (config.adversarial !== 'bce' && config.adversarial !== 'lsgan') problems.push(`adversarial = '${config.adversarial}' must be 'bce' or 'lsgan'`);
   if (config.order !== 'assignment' && config.order !== 'joint') problems.push(`order = '${config.order}' must be 'assignment' or 'joint'`);
-  for (const name of ['cycleWeight', 'identityWeight'] as const) {
+  for (const name of ['generatorSlope', 'cycleWeight', 'identityWeight'] as const) {
     if (!(config[name] >= 0)) problems.push(`${name} = ${config[name]} must be >= 0`);
   }
   if (problems.length > 0) throw new Error(`CycleGan: ${problems.join('; ')}`);

@@ -163,6 +163,8 @@ test('history buffer on the device: shows and keeps the planned images, remember
 
 const TINY: CycleGanConfig = {
   generatorWidth: 2,
+  generatorSlope: 0.2,
+  centreInput: true,
   discriminatorWidths: [2],
   discriminatorHidden: 3,
   adversarial: 'lsgan',

@@ -164,7 +164,10 @@ async function classifierFor(flags: Flags, mnist: ReturnType<typeof loadMnist>):
 // ---- figures and report ------------------------------------------------------------------------------------
 
 const SCALE = 2;
-const IMAGE_SHAPE_OF = (n: number): [number, number, number, number] => [n, CHANNELS, IMAGE_SIDE, IMAGE_SIDE];
+/** The (N, 3, 28, 28) shape of n coloured images. */
+function imageShape(n: number): [number, number, number, number] {
+  return [n, CHANNELS, IMAGE_SIDE, IMAGE_SIDE];
+}
 
 function copyImage(into: Float32Array, slot: number, from: Float32Array, row: number): void {
   into.set(from.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), slot * COLOURED_PIXELS);
@@ -179,7 +182,7 @@ function writeTranslationFigure(path: string, source: ColouredDigits, result: Tr
   });
   const columnLabels = Array.from({ length: 2 * FIGURE_PAIRS }, (_, c) => labels[c % 2]);
   const rowLabels = Array.from({ length: DIGITS }, (_, d) => String(d));
-  writeImageGrid(path, images, IMAGE_SHAPE_OF(rows.length * 2), { columns: 2 * FIGURE_PAIRS, scale: SCALE, columnLabels, rowLabels });
+  writeImageGrid(path, images, imageShape(rows.length * 2), { columns: 2 * FIGURE_PAIRS, scale: SCALE, columnLabels, rowLabels });
 }
 
 /** Round trips: per digit, A | G_AB(A) | G_BA(G_AB(A)) | B | G_BA(B) | G_AB(G_BA(B)), one example each. */
@@ -196,7 +199,7 @@ function writeRoundTripFigure(path: string, a: ColouredDigits, b: ColouredDigits
     copyImage(images, slot + 4, ba.translations, rb);
     copyImage(images, slot + 5, ba.reconstructions, rb);
   }
-  writeImageGrid(path, images, IMAGE_SHAPE_OF(DIGITS * perRow), {
+  writeImageGrid(path, images, imageShape(DIGITS * perRow), {
     columns: perRow,
     scale: SCALE,
     columnLabels: ['A', 'AB', 'ABA', 'B', 'BA', 'BAB'],
@@ -204,15 +207,15 @@ function writeRoundTripFigure(path: string, a: ColouredDigits, b: ColouredDigits
   });
 }
 
-type Record_ = Record<string, number>;
+type EpochMetrics = Record<string, number>;
 
 /** The epochs finished so far, from the run's metrics.jsonl. */
-function readMetrics(dir: string): Record_[] {
+function readMetrics(dir: string): EpochMetrics[] {
   const text = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim();
-  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as Record_);
+  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as EpochMetrics);
 }
 
-function writeCharts(dir: string, history: Record_[]): void {
+function writeCharts(dir: string, history: EpochMetrics[]): void {
   const epochs = history.map((r) => r.epoch);
   const series = (keys: string[], names = keys) => keys.map((key, i) => ({ name: names[i], x: epochs, y: history.map((r) => r[key]) }));
   writeText(
@@ -230,7 +233,7 @@ function writeCharts(dir: string, history: Record_[]): void {
   );
 }
 
-function writeCycleGanReport(dir: string, config: Record<string, unknown>, history: Record_[]): string {
+function writeCycleGanReport(dir: string, config: Record<string, unknown>, history: EpochMetrics[]): string {
   writeCharts(dir, history);
   const last = history[history.length - 1];
   const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -302,8 +305,8 @@ async function main(): Promise<void> {
       for (const batchA of batches(a, { batchSize: flags.batch, seed: flags.seed, epoch, dropLast: true })) {
         const batchB = batchesB.next().value;
         if (!batchB || step === stepsPerEpoch) break;
-        const xA = E.fromValues(batchA.x, IMAGE_SHAPE_OF(batchA.size));
-        const xB = E.fromValues(batchB.x, IMAGE_SHAPE_OF(batchB.size));
+        const xA = E.fromValues(batchA.x, imageShape(batchA.size));
+        const xB = E.fromValues(batchB.x, imageShape(batchB.size));
         const losses = trainStep(gan, optimizers, xA, xB, random);
         const values = await losses.toArray();
         [xA, xB, losses].forEach((t) => t.dispose());
@@ -341,7 +344,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  console.error(error instanceof Error ? error.message : error);
   E.releaseDevice();
   process.exitCode = 1;
 });

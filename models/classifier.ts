@@ -33,6 +33,7 @@ const KERNEL = 3;
 const PADDING = 1; // keeps the size through each convolution
 const POOL = 2;
 const POOLED_SIDE = IMAGE_SIDE / POOL / POOL; // 7
+const EVAL_BATCH = 500; // images per forward pass when only predicting
 
 export class DigitClassifier extends nn.Module {
   readonly features: E.nn.Sequential;
@@ -119,8 +120,6 @@ export async function predictDigits(model: DigitClassifier, images: E.Tensor, ba
   model.train(wasTraining);
   return out;
 }
-
-const EVAL_BATCH = 500;
 
 /** The fraction of `digits` whose prediction equals the label. */
 export function accuracy(predicted: ArrayLike<number>, labels: ArrayLike<number>): number {

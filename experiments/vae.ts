@@ -5,8 +5,15 @@
 //   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard]
 //        [--capacity Cc,Cd] [--gamma 30] [--seed 0] [--data embedded|<dir>] [--preset assignment]
-//        [--name <run>] [--resume]
+//        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]
 //   node dist/experiments/vae.mjs sample --name <run> --colour <name|index> [--count 64] [--seed 0] [--out <file.png>]
+//   node dist/experiments/vae.mjs control --name <run> [--control gaussian,mixture-4,...] [--fit train|test] [--seed 0]
+//
+// --control picks the colour-selection mechanism (models/vae/control.ts: gaussian, gaussian-<scale>,
+// mixture-<k>, means) and --fit the images its summary is fitted to; the run's report, metrics and
+// colour-control.json (which `sample` uses) follow them. `--resume` on a finished run re-measures and
+// re-reports it with the mechanism given. The `control` command measures a finished run's colour-control
+// accuracy under each of several mechanisms, without writing anything.
 //
 // --preset assignment is the assignment's configuration: MLP, 30 epochs, batch 128, Adam 1e-3 (flags
 // given as well override it). --capacity turns on JointVAE's capacity schedule: each KL is pulled
@@ -25,7 +32,10 @@ import { VAE_KINDS, Vae, type VaeConfig, type VaeKind } from '../models/vae/mode
 import { IMAGE_SHAPE, VARIANTS, type Variant } from '../models/vae/networks.js';
 import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
 import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
-import { colourControlAccuracy, fitColourControl, sampleColour, type ColourControl } from '../models/vae/control.js';
+import {
+  CONTROL_FITS, CONTROL_SAMPLES_PER_COLOUR, DEFAULT_CONTROL_FIT, DEFAULT_CONTROL_MECHANISM, colourControlAccuracy, fitColourControl, parseControlMechanism, sampleColour,
+  type ColourControl, type ControlFit,
+} from '../models/vae/control.js';
 import { colourSamplesFigure, combinationFigures, latentFigures, lossFigures, reconstructionFigure, traversalFigures } from '../models/vae/figures.js';
 
 /** Seeds of the colours painted on the training and test digits (fixed, so every run sees the same data). */
@@ -43,12 +53,15 @@ interface TrainOptions {
   seed: number;
   data: string;
   capacity: CapacitySchedule | null;
+  /** colour-selection mechanism and the set it is fitted to (models/vae/control.ts) */
+  control: string;
+  fit: ControlFit;
   name: string;
 }
 
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
-const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'gamma', 'name', 'colour', 'count', 'out'];
+const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'gamma', 'name', 'colour', 'count', 'out', 'control', 'fit'];
 const BOOLEAN_FLAGS = ['hard', 'resume'];
 
 // ---- command line ------------------------------------------------------------------------------------
@@ -98,6 +111,13 @@ function parseCapacity(flags: Map<string, string>, kind: VaeKind): CapacitySched
   return { continuous, discrete, gamma: numberFlag(flags, 'gamma', DEFAULTS.gamma, false) };
 }
 
+/** --control (checked here, so a typo fails before training) and --fit. */
+function controlOptions(flags: Map<string, string>): { control: string; fit: ControlFit } {
+  const control = flags.get('control') ?? DEFAULT_CONTROL_MECHANISM;
+  parseControlMechanism(control);
+  return { control, fit: choice(flags, 'fit', CONTROL_FITS, DEFAULT_CONTROL_FIT) };
+}
+
 function trainOptions(flags: Map<string, string>): TrainOptions {
   const preset = flags.get('preset');
   if (preset !== undefined && preset !== 'assignment') throw new Error(`vae: --preset must be "assignment", got "${preset}"`);
@@ -121,6 +141,7 @@ function trainOptions(flags: Map<string, string>): TrainOptions {
     seed: numberFlag(flags, 'seed', base.seed),
     data: flags.get('data') ?? base.data,
     capacity: parseCapacity(flags, kind),
+    ...controlOptions(flags),
     name: flags.get('name') ?? `vae-${kind}-${variant}`,
   };
 }
@@ -147,11 +168,26 @@ interface Measurement {
   metrics: Record<string, number>;
 }
 
+/** The colour-selection mechanism, and the data sets its summary may be fitted to. */
+interface ControlSetting {
+  control: string;
+  fit: ControlFit;
+  sets: Record<ControlFit, ColouredDigits>;
+}
+
+/** The colour control fitted to the setting's fit set (the test set's evaluation is reused when that is the set). */
+async function fitControl(model: Vae, testEvaluation: TestEvaluation, setting: ControlSetting, batch: number, tau: number): Promise<ColourControl> {
+  const data = setting.sets[setting.fit];
+  const evaluation = setting.fit === 'test' ? testEvaluation : await evaluateSet(model, data, batch, tau);
+  return fitColourControl(model, evaluation, data, setting.control, setting.fit);
+}
+
 /** Every test metric of the issue: loss terms, reconstruction colour, colour control, variable accuracies. */
-async function measure(model: Vae, test: ColouredDigits, batch: number, tau: number): Promise<Measurement> {
+async function measure(model: Vae, setting: ControlSetting, batch: number, tau: number): Promise<Measurement> {
   model.eval();
+  const test = setting.sets.test;
   const evaluation = await evaluateSet(model, test, batch, tau, RECONSTRUCTIONS_KEPT);
-  const control = fitColourControl(model, evaluation, test);
+  const control = await fitControl(model, evaluation, setting, batch, tau);
   const accuracy = await colourControlAccuracy(model, control);
   const metrics: Record<string, number> = {
     ...epochRecord('test', evaluation.loss, false),
@@ -183,6 +219,7 @@ async function train(options: TrainOptions): Promise<void> {
   const grey = loadMnist({ data: options.data });
   const trainSet = vaeDataset(grey.train, TRAIN_COLOUR_SEED);
   const testSet = vaeDataset(grey.test, TEST_COLOUR_SEED);
+  const setting: ControlSetting = { control: options.control, fit: options.fit, sets: { train: trainSet, test: testSet } };
   const model = new Vae(config);
   const optimizer = new E.optim.Adam(model.parameters(), { lr });
   const stepsPerEpoch = Math.ceil(trainSet.count / batch);
@@ -210,21 +247,24 @@ async function train(options: TrainOptions): Promise<void> {
       }
       const mean = Object.fromEntries([...sums].map(([key, sum]) => [key, sum / step])) as unknown as LossValues;
       const tau = stepSettings((epoch + 1) * stepsPerEpoch, totalSteps).tau;
-      last = await measure(model, testSet, batch, tau);
+      last = await measure(model, setting, batch, tau);
       return { ...epochRecord('train', mean, capacity !== null), ...(model.hasDiscrete ? { tau } : {}), ...last.metrics };
     },
   });
   // A resumed run whose epochs were all done already measures the restored model here.
-  const final = last ?? (await measure(model, testSet, batch, stepSettings(totalSteps, totalSteps).tau));
+  const final = last ?? (await measure(model, setting, batch, stepSettings(totalSteps, totalSteps).tau));
+  // ... and its report's last row shows that measurement (metrics.jsonl keeps what each epoch measured)
+  const rows = last ? history : [...history.slice(0, -1), { ...history[history.length - 1], ...final.metrics }];
   writeText(join(dir, CONTROL_FILE), JSON.stringify(final.control) + '\n');
   const figures = await runFigures(dir, model, testSet, final, history);
   const report = writeReport(dir, {
     title: `${model.describe()} on coloured MNIST`,
     config: { ...options, data: grey.source, parameters: model.parameterCount(), totalSteps },
-    metrics: history.map((record) => reportRow(model, record)),
+    metrics: rows.map((record) => reportRow(model, record)),
     figures,
   });
-  console.log(`test negative ELBO ${final.metrics.test_nelbo.toFixed(1)} nats/image; colour control mean ${(100 * final.metrics.control_mean).toFixed(1)}%, min ${(100 * final.metrics.control_min).toFixed(1)}%`);
+  console.log(`test negative ELBO ${final.metrics.test_nelbo.toFixed(1)} nats/image; colour control (${final.control.mechanism}) mean ${(100 * final.metrics.control_mean).toFixed(1)}%, min ${(100 * final.metrics.control_min).toFixed(1)}%`);
+  console.log(`colour control per colour: ${PALETTE.map(({ name }, c) => `${name} ${(100 * final.controlPerColour[c]).toFixed(0)}%`).join(', ')}`);
   console.log(`wrote ${report}`);
 }
 
@@ -260,15 +300,7 @@ async function sample(flags: Map<string, string>): Promise<void> {
   const colourText = flags.get('colour');
   if (colourText === undefined) throw new Error('vae sample: --colour <name|index> is required');
   const colour = parsePaletteColour(colourText);
-  const dir = join('runs', name);
-  const paths = runPaths(dir);
-  for (const file of [paths.config, paths.checkpoint, join(dir, CONTROL_FILE)]) {
-    if (!existsSync(file)) throw new Error(`vae sample: ${file} is missing; train the run "${name}" first`);
-  }
-  const options = JSON.parse(readFileSync(paths.config, 'utf8')) as TrainOptions;
-  const model = new Vae(options.model);
-  await E.train.loadCheckpoint(paths.checkpoint, model);
-  model.eval();
+  const { dir, model } = await loadRun('sample', name, [CONTROL_FILE]);
   const control = JSON.parse(readFileSync(join(dir, CONTROL_FILE), 'utf8')) as ColourControl;
   E.manualSeed(numberFlag(flags, 'seed', DEFAULTS.seed));
   const count = numberFlag(flags, 'count', DEFAULT_SAMPLE_COUNT);
@@ -278,15 +310,57 @@ async function sample(flags: Map<string, string>): Promise<void> {
   console.log(`wrote ${count} ${PALETTE[colour].name} digits to ${out}`);
 }
 
+/** A trained run's directory, options and model (in eval mode); `needs` are further files it must have. */
+async function loadRun(command: string, name: string, needs: string[] = []): Promise<{ dir: string; options: TrainOptions & { totalSteps: number }; model: Vae }> {
+  const dir = join('runs', name);
+  const paths = runPaths(dir);
+  for (const file of [paths.config, paths.checkpoint, ...needs.map((need) => join(dir, need))]) {
+    if (!existsSync(file)) throw new Error(`vae ${command}: ${file} is missing; train the run "${name}" first`);
+  }
+  const options = JSON.parse(readFileSync(paths.config, 'utf8')) as TrainOptions & { totalSteps: number };
+  const model = new Vae(options.model);
+  await E.train.loadCheckpoint(paths.checkpoint, model);
+  model.eval();
+  return { dir, options, model };
+}
+
+// ---- comparing colour-selection mechanisms on a finished run --------------------------------------------
+
+/** Colour-control accuracy of a finished run under each mechanism of --control (comma-separated); writes nothing. */
+async function compareControls(flags: Map<string, string>): Promise<void> {
+  const name = flags.get('name');
+  if (!name) throw new Error('vae control: --name <run> is required (a run directory under runs/)');
+  const mechanisms = (flags.get('control') ?? DEFAULT_CONTROL_MECHANISM).split(',');
+  mechanisms.forEach(parseControlMechanism);
+  const fit = choice(flags, 'fit', CONTROL_FITS, DEFAULT_CONTROL_FIT);
+  const seed = numberFlag(flags, 'seed', DEFAULTS.seed);
+  const { options, model } = await loadRun('control', name);
+  const grey = loadMnist({ data: options.data });
+  const sets = { train: vaeDataset(grey.train, TRAIN_COLOUR_SEED), test: vaeDataset(grey.test, TEST_COLOUR_SEED) };
+  const tau = stepSettings(options.totalSteps, options.totalSteps).tau;
+  const evaluation = await evaluateSet(model, sets[fit], options.batch, tau);
+  console.log(`${name}: colour control fitted on the ${fit} set (${sets[fit].count} images), ${CONTROL_SAMPLES_PER_COLOUR} decodes per colour, seed ${seed}`);
+  console.log(['mechanism', 'mean', 'min', ...PALETTE.map((p) => p.name), 'seconds'].join('\t'));
+  for (const mechanism of mechanisms) {
+    const start = performance.now();
+    E.manualSeed(seed);
+    const control = fitColourControl(model, evaluation, sets[fit], mechanism, fit);
+    const { perColour, mean, min } = await colourControlAccuracy(model, control);
+    const percent = (x: number) => (100 * x).toFixed(1);
+    console.log([mechanism, percent(mean), percent(min), ...perColour.map(percent), ((performance.now() - start) / 1000).toFixed(1)].join('\t'));
+  }
+}
+
 // ---- main --------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const command = args[0] === 'sample' || args[0] === 'train' ? args.shift() : 'train';
+  const command = ['sample', 'train', 'control'].includes(args[0]) ? args.shift() : 'train';
   const flags = parseArguments(args);
   await E.setBackend('webgpu');
   try {
     if (command === 'sample') await sample(flags);
+    else if (command === 'control') await compareControls(flags);
     else await train(trainOptions(flags));
   } finally {
     E.releaseDevice();

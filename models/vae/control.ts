@@ -60,7 +60,7 @@ export type ControlMechanism = { kind: 'mixture'; components: number; scale: num
 export type ControlFit = 'train' | 'test';
 export const CONTROL_FITS: readonly ControlFit[] = ['train', 'test'];
 
-export const DEFAULT_CONTROL_MECHANISM = 'kept-mixture-16-0.5';
+export const DEFAULT_CONTROL_MECHANISM = 'kept-mixture-16-0.25';
 export const DEFAULT_CONTROL_FIT: ControlFit = 'train';
 
 /** The prefix that restricts a mechanism's fit to the images whose reconstruction keeps their colour. */

@@ -51,6 +51,25 @@ test('backward on a non-scalar needs a seed; with one it is a vector-Jacobian pr
   assertClose(await x.grad!.toArray(), [2, 0, 12]);
 });
 
+test('backward computes only the gradients that are needed (one matmul for dW when x needs none)', () => {
+  const x = E.ones([4, 3], cpu);
+  const w = E.ones([3, 2], cpu).requireGrad();
+  const loss = E.sum(E.matmul(x, w));
+  const counts = new Map<string, number>();
+  const run = cpu.run.bind(cpu);
+  cpu.run = ((name: string, ...rest: unknown[]) => {
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    return (run as (...args: unknown[]) => void)(name, ...rest);
+  }) as typeof cpu.run;
+  try {
+    loss.backward();
+  } finally {
+    cpu.run = run;
+  }
+  assert.is(counts.get('matmul'), 1);
+  assert.is(x.grad, null);
+});
+
 test('tidy disposes intermediates and keeps what it returns', () => {
   const before = cpu.memory().liveBuffers;
   const kept = E.tidy(() => {

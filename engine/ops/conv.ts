@@ -173,10 +173,11 @@ export function convTranspose2d(x: Tensor, w: Tensor, bias?: Tensor | null, opti
 function conv2dForward(x: Tensor, w: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const y = Tensor.empty([g.batch, g.outChannels, g.outH, g.outW], x.backend);
   x.backend.run('conv2d', [x.storage, w.storage, (bias ?? x).storage], [y.storage], { ...g, hasBias: bias !== null });
+  // Each gradient is computed only when its input needs one (an image's dx, a frozen network's dw are not).
   return record(y, 'conv2d', bias ? [x, w, bias] : [x, w], (dy) => [
-    convTranspose2dForward(dy, w, null, g),
-    conv2dWeightGrad(x, dy, g),
-    bias ? sum(dy, [0, 2, 3]) : null,
+    x.requiresGrad ? convTranspose2dForward(dy, w, null, g) : null,
+    w.requiresGrad ? conv2dWeightGrad(x, dy, g) : null,
+    bias?.requiresGrad ? sum(dy, [0, 2, 3]) : null,
   ]);
 }
 
@@ -190,9 +191,9 @@ function convTranspose2dForward(x: Tensor, w: Tensor, bias: Tensor | null, g: Co
   const y = Tensor.empty([g.batch, g.inChannels, g.inH, g.inW], x.backend);
   x.backend.run('convTranspose2d', [x.storage, w.storage, (bias ?? x).storage], [y.storage], { ...g, hasBias: bias !== null });
   return record(y, 'convTranspose2d', bias ? [x, w, bias] : [x, w], (dy) => [
-    conv2dForward(dy, w, null, g),
-    conv2dWeightGrad(dy, x, g),
-    bias ? sum(dy, [0, 2, 3]) : null,
+    x.requiresGrad ? conv2dForward(dy, w, null, g) : null,
+    w.requiresGrad ? conv2dWeightGrad(dy, x, g) : null,
+    bias?.requiresGrad ? sum(dy, [0, 2, 3]) : null,
   ]);
 }
 

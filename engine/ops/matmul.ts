@@ -62,8 +62,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     bBatchStride: sharesB ? 0 : K * N,
   });
   // A shared operand's gradient comes out batched; autograd sums it back over the batch axes.
+  // Each product runs only when its operand needs a gradient (a network's input needs none).
   return record(out, 'matmul', [a, b], (dy) => [
-    transA ? matmul(b, dy, { transA: transB, transB: true }) : matmul(dy, b, { transB: !transB }),
-    transB ? matmul(dy, a, { transA: true, transB: transA }) : matmul(a, dy, { transA: !transA }),
+    !a.requiresGrad ? null : transA ? matmul(b, dy, { transA: transB, transB: true }) : matmul(dy, b, { transB: !transB }),
+    !b.requiresGrad ? null : transB ? matmul(dy, a, { transA: true, transB: transA }) : matmul(a, dy, { transA: !transA }),
   ]);
 }

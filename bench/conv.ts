@@ -15,7 +15,7 @@ import type { Backend, Storage } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
 import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { HostRandom } from '../engine/random/philox.js';
-import { formatTable, option, writeJsonOption } from './lib/cli.js';
+import { formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu, type TimingOptions } from './lib/timing.js';
 
 const SEED = 2025;
@@ -158,15 +158,6 @@ async function checkAll(kernels: ConvKernelName[], versions: string[]): Promise<
   console.log(formatTable(['shape', 'pass', ...versions], rows));
   for (const name of failed) console.log(`${name} FAILED the check and is not timed`);
   return failed;
-}
-
-interface BenchRecord {
-  name: string;
-  shape: string;
-  ms: number | null;
-  gflops: number | null;
-  maxError: number | null;
-  note?: string;
 }
 
 async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, options: TimingOptions, random: HostRandom): Promise<BenchRecord> {

@@ -9,7 +9,7 @@
 import * as E from '../engine/index.js';
 import { forceMatmulVersion, matmulVersions } from '../engine/backend/webgpu/matmul.js';
 import { HostRandom } from '../engine/random/philox.js';
-import { flag, formatTable, option, writeJsonOption } from './lib/cli.js';
+import { flag, formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu } from './lib/timing.js';
 
 /** One product out (batch, M, N) = op(A) (M, K) x op(B) (K, N); a shared operand has no batch axis. */
@@ -190,15 +190,6 @@ async function checkAll(versions: string[]): Promise<Set<string>> {
   console.log(formatTable(['shape', ...versions], rows));
   for (const version of failed) console.log(`${version} FAILED the check and is not timed`);
   return failed;
-}
-
-interface BenchRecord {
-  name: string;
-  shape: string;
-  ms: number | null;
-  gflops: number | null;
-  maxError: number | null;
-  note?: string;
 }
 
 async function timeCase(version: string, c: Case, x: Operands, ref: Reference, budgetMs: number): Promise<BenchRecord> {

@@ -16,7 +16,17 @@ export function flag(args: string[], name: string): boolean {
 }
 
 /** Writes the records to the file named by `--json`, if any. */
-export function writeJsonOption(args: string[], records: unknown[]): void {
+/** One row of a bench's --json output: a kernel version on one shape. */
+export interface BenchRecord {
+  name: string;
+  shape: string;
+  ms: number | null;
+  gflops: number | null;
+  maxError: number | null;
+  note?: string;
+}
+
+export function writeJsonOption(args: string[], records: BenchRecord[]): void {
   const path = option(args, 'json');
   if (path === undefined) return;
   writeText(path, JSON.stringify(records, null, 2) + '\n');

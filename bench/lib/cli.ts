@@ -15,7 +15,6 @@ export function flag(args: string[], name: string): boolean {
   return args.includes(`--${name}`);
 }
 
-/** Writes the records to the file named by `--json`, if any. */
 /** One row of a bench's --json output: a kernel version on one shape. */
 export interface BenchRecord {
   name: string;
@@ -26,6 +25,7 @@ export interface BenchRecord {
   note?: string;
 }
 
+/** Writes the records to the file named by `--json`, if any. */
 export function writeJsonOption(args: string[], records: BenchRecord[]): void {
   const path = option(args, 'json');
   if (path === undefined) return;

@@ -37,6 +37,10 @@ test('fitMixture: components weighted by their share, covariance scaled by s', (
   // chol(0.25 S) = 0.5 chol(S), S = (4/3 + ridge) I
   const sd = 0.5 * Math.sqrt(SQUARE_A_VARIANCE);
   assertClose(a.cholesky!.flat(), [sd, 0, 0, sd], 1e-9, 0, 'scaled factor of A');
+  // more components than points: one point component per point
+  const split = fitMixture(SQUARE_A, { kind: 'mixture', components: 16, scale: 1 });
+  assert.equal(split.map((c) => [c.weight, c.cholesky]), SQUARE_A.map(() => [1 / 4, null]));
+  assert.equal(new Set(split.map((c) => c.mean.join(','))), new Set(SQUARE_A.map((p) => p.join(','))));
   const means = fitMixture(POINTS, { kind: 'means' });
   assert.equal(means.map((c) => c.mean), POINTS);
   assert.ok(means.every((c) => c.weight === 1 / POINTS.length && c.cholesky === null));

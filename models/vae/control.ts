@@ -129,8 +129,9 @@ function keptOrAll(rows: number[], evaluation: TestEvaluation, data: ColouredDig
 export function fitMixture(points: number[][], mechanism: ControlMechanism): ColourComponent[] {
   switch (mechanism.kind) {
     case 'mixture': {
-      const { assignment } = kMeans(points, mechanism.components);
-      const groups = Array.from({ length: mechanism.components }, (_, j) => points.filter((_, i) => assignment[i] === j));
+      const k = Math.min(mechanism.components, points.length); // a colour with fewer points than components: one each
+      const { assignment } = kMeans(points, k);
+      const groups = Array.from({ length: k }, (_, j) => points.filter((_, i) => assignment[i] === j));
       return groups.filter((group) => group.length > 0).map((group) => gaussianComponent(group, points.length, mechanism.scale));
     }
     case 'means':

@@ -3,7 +3,7 @@
 // report.html. A second command draws new digits in a chosen colour from a trained run.
 //
 //   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--epochs 3]
-//        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard]
+//        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
 //        [--capacity Cc,Cd] [--gamma 30] [--seed 0] [--data embedded|<dir>] [--preset assignment]
 //        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]
 //   node dist/experiments/vae.mjs sample --name <run> --colour <name|index> [--count 64] [--seed 0] [--out <file.png>]
@@ -18,6 +18,9 @@
 // --preset assignment is the assignment's configuration: MLP, 30 epochs, batch 128, Adam 1e-3 (flags
 // given as well override it). --capacity turns on JointVAE's capacity schedule: each KL is pulled
 // towards a capacity rising linearly from 0 to Cc (continuous) and Cd (discrete) nats, weight --gamma.
+// --batch-sum differentiates the loss summed over the batch (as PyTorch's reduction='sum') instead of
+// its per-image mean; Adam then sees B times larger gradients, which lets a saturated discrete encoder
+// keep learning (models/vae/train.ts). Reported losses are per image either way.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
@@ -53,6 +56,8 @@ interface TrainOptions {
   seed: number;
   data: string;
   capacity: CapacitySchedule | null;
+  /** differentiate the loss summed over the batch instead of its per-image mean (models/vae/train.ts) */
+  batchSum: boolean;
   /** colour-selection mechanism and the set it is fitted to (models/vae/control.ts) */
   control: string;
   fit: ControlFit;
@@ -62,7 +67,7 @@ interface TrainOptions {
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
 const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'gamma', 'name', 'colour', 'count', 'out', 'control', 'fit'];
-const BOOLEAN_FLAGS = ['hard', 'resume'];
+const BOOLEAN_FLAGS = ['hard', 'resume', 'batch-sum'];
 
 // ---- command line ------------------------------------------------------------------------------------
 
@@ -141,6 +146,7 @@ function trainOptions(flags: Map<string, string>): TrainOptions {
     seed: numberFlag(flags, 'seed', base.seed),
     data: flags.get('data') ?? base.data,
     capacity: parseCapacity(flags, kind),
+    batchSum: flags.has('batch-sum'),
     ...controlOptions(flags),
     name: flags.get('name') ?? `vae-${kind}-${variant}`,
   };
@@ -240,7 +246,7 @@ async function train(options: TrainOptions): Promise<void> {
       for (const b of batches(trainSet, { batchSize: batch, seed, epoch })) {
         const settings = stepSettings(epoch * stepsPerEpoch + step, totalSteps, capacity ?? undefined);
         const x = E.tensor(b.x, [b.size, ...IMAGE_SHAPE]);
-        const values = await trainStep(model, optimizer, x, settings);
+        const values = await trainStep(model, optimizer, x, settings, { sumOverBatch: options.batchSum });
         x.dispose();
         for (const [key, value] of Object.entries(values) as [keyof LossValues, number][]) sums.set(key, (sums.get(key) ?? 0) + value);
         progress.update(++step, { loss: values.negativeElbo, samples: b.size });

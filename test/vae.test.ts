@@ -1,7 +1,8 @@
 // Tests for the VAEs: loss terms against values worked by hand, Gumbel-softmax against its formula on
 // the same noise (and the straight-through gradient against the relaxed one), the schedules, the colour
-// control helpers and majority accuracies on hand-made inputs, and a tiny training run per model on a
-// small batch of real images, asserting that the negative ELBO falls.
+// control helpers and majority accuracies on hand-made inputs, the batch-summed objective against Adam
+// with a scaled eps, and a tiny training run per model on a small batch of real images, asserting that
+// the negative ELBO falls.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
@@ -200,6 +201,37 @@ for (const [name, config] of tinyRuns) {
     model.dispose();
   });
 }
+
+// Summing the objective over the batch (sumOverBatch) multiplies every gradient by B; Adam's moments then
+// scale by B and B^2, so its step equals the per-image mean's step with eps / B. Two steps of each, in
+// float64 from the same parameters and the same Gumbel noise, must leave the same parameters.
+test('trainStep with sumOverBatch is the mean objective under Adam with eps / B', async () => {
+  await E.setBackend('cpu');
+  const config: VaeConfig = { kind: 'discrete', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false };
+  const eps = 1e-8;
+  const run = async (sumOverBatch: boolean) => {
+    E.manualSeed(3);
+    const model = new Vae(config);
+    const adam = new E.optim.Adam(model.parameters(), { lr: 1e-3, eps: sumOverBatch ? eps : eps / TINY_BATCH });
+    const x = E.tensor(tinyBatch(), [TINY_BATCH, 3, 28, 28]);
+    const losses: number[] = [];
+    for (let step = 0; step < 2; step++) {
+      E.manualSeed(100 + step); // the same Gumbel noise in both runs
+      losses.push((await trainStep(model, adam, x, stepSettings(step, TINY_STEPS), { sumOverBatch })).negativeElbo);
+    }
+    const params = await Promise.all(model.parameters().map((p) => p.toArray()));
+    x.dispose();
+    adam.dispose();
+    model.dispose();
+    return { losses, params };
+  };
+  const summed = await run(true);
+  const mean = await run(false);
+  // reported losses stay per image
+  assertClose(summed.losses, mean.losses, 1e-9, 1e-9, 'per-image losses');
+  summed.params.forEach((p, i) => assertClose(Array.from(p), Array.from(mean.params[i]), 1e-12, 1e-9, `parameter ${i}`));
+  await E.setBackend('webgpu');
+});
 
 test.after(() => E.releaseDevice());
 

@@ -53,12 +53,23 @@ export function termValues(values: ArrayLike<number>): LossValues {
   return Object.fromEntries(TERM_NAMES.map((name, i) => [name, values[i]])) as unknown as LossValues;
 }
 
-/** One Adam step on the batch x (B, 3, 28, 28); returns the batch's loss terms before the update. */
-export async function trainStep(model: Vae, optimizer: E.optim.Adam, x: E.Tensor, settings: StepSettings): Promise<LossValues> {
+export interface StepOptions {
+  /**
+   * Differentiate the objective summed over the batch (B times the per-image mean), as PyTorch VAEs
+   * written with reduction='sum' do. Adam is invariant to the scale of the loss except through its eps
+   * (1e-8): once a discrete encoder's softmax saturates, its gradients fall to about that size, and a
+   * B times larger gradient keeps Adam's steps at full size where the mean's are damped by eps.
+   */
+  sumOverBatch?: boolean;
+}
+
+/** One Adam step on the batch x (B, 3, 28, 28); returns the batch's loss terms (per image) before the update. */
+export async function trainStep(model: Vae, optimizer: E.optim.Adam, x: E.Tensor, settings: StepSettings, { sumOverBatch = false }: StepOptions = {}): Promise<LossValues> {
   const stacked = E.tidy(() => {
     optimizer.zeroGrad();
     const terms = model.loss(x, settings.tau, settings.capacity);
-    terms.objective.backward();
+    const batchSize = x.shape[0];
+    (sumOverBatch ? E.mul(terms.objective, batchSize) : terms.objective).backward();
     optimizer.step();
     return E.noGrad(() => stackTerms(terms));
   });

@@ -23,6 +23,11 @@ function values(t: Tensor): Float64Array {
   return (t.storage as CpuStorage).data;
 }
 
+/** Fixed weights in [0.5, 1.5) for a non-scalar output: every element contributes, each differently. */
+export function gradcheckWeights(n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => 0.5 + ((i * 7919) % 13) / 13);
+}
+
 /** f's value as a number: the sum of its output, so non-scalar outputs are checked through a fixed weighting. */
 function scalarValue(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], weights: Float64Array | null): number {
   return noGrad(() => {
@@ -52,8 +57,7 @@ export function gradcheck(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], opti
   const out = f(...inputs);
   let weights: Float64Array | null = null;
   if (out.size !== 1) {
-    // fixed weights in [0.5, 1.5): every output element contributes, each differently
-    weights = Float64Array.from({ length: out.size }, (_, i) => 0.5 + ((i * 7919) % 13) / 13);
+    weights = gradcheckWeights(out.size);
   }
   backward(out, weights ? fromValues(weights, out.shape, cpu) : undefined);
   out.dispose();

@@ -10,7 +10,7 @@ export * from './ops/shape.js';
 export * from './ops/matmul.js';
 export * from './ops/random.js';
 export * from './ops/conv.js';
-export { gradcheck, type GradcheckFailure } from './gradcheck.js';
+export { gradcheck, gradcheckWeights, type GradcheckFailure } from './gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as train from './train/index.js';

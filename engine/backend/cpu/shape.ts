@@ -1,8 +1,9 @@
 // CPU shape kernels: the strided copy behind permute/slice/broadcastTo/concat, and gather.
+import { sizeOf } from '../../tensor.js';
 import { registerCpuKernel, stridedOffset } from './registry.js';
 
 registerCpuKernel('copy', ([x], [out], { shape, inOffset, inStrides, outOffset, outStrides }) => {
-  const n = shape.reduce((a, b) => a * b, 1);
+  const n = sizeOf(shape);
   for (let i = 0; i < n; i++) {
     out[stridedOffset(i, shape, outStrides, outOffset)] = x[stridedOffset(i, shape, inStrides, inOffset)];
   }

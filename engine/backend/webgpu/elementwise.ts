@@ -5,7 +5,7 @@ import unarySource from '../../../shaders/unary.wgsl';
 import binarySource from '../../../shaders/binary.wgsl';
 import whereSource from '../../../shaders/where.wgsl';
 import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
-import { stridesOf } from '../../tensor.js';
+import { sizeOf, stridesOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 /** Threads per workgroup of every elementwise kernel. */
@@ -60,9 +60,11 @@ fn pow_signed(a: f32, b: f32) -> f32 {
 }
 `;
 
-const constants = () => ({ WG: ELEMENTWISE_WORKGROUP });
-const blocks = (n: number) => Math.ceil(n / ELEMENTWISE_WORKGROUP);
-const sizeOfShape = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+/** The override constants and workgroup count of a one-thread-per-element kernel (shape.ts uses them too). */
+export const elementwiseConstants = () => ({ WG: ELEMENTWISE_WORKGROUP });
+export const elementwiseBlocks = (n: number) => Math.ceil(n / ELEMENTWISE_WORKGROUP);
+const constants = elementwiseConstants;
+const blocks = elementwiseBlocks;
 
 function checkRank(op: string, shape: number[]): void {
   if (shape.length > MAX_RANK) throw new Error(`${op}: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
@@ -99,14 +101,14 @@ registerGpuKernel('binary', {
   uniforms: ({ op, shape, aStrides, bStrides }) => {
     checkRank(op, shape);
     return new UniformWriter()
-      .u32(sizeOfShape(shape))
+      .u32(sizeOf(shape))
       .u32(shape.length)
       .u32Vec4Array(shape, RANK_VEC4S)
       .u32Vec4Array(aStrides, RANK_VEC4S)
       .u32Vec4Array(bStrides, RANK_VEC4S)
       .finish();
   },
-  workgroups: ({ shape }) => blocks(sizeOfShape(shape)),
+  workgroups: ({ shape }) => blocks(sizeOf(shape)),
 });
 
 registerGpuKernel('where', {
@@ -115,7 +117,7 @@ registerGpuKernel('where', {
   uniforms: ({ shape, condStrides, aStrides, bStrides }) => {
     checkRank('where', shape);
     return new UniformWriter()
-      .u32(sizeOfShape(shape))
+      .u32(sizeOf(shape))
       .u32(shape.length)
       .u32Vec4Array(shape, RANK_VEC4S)
       .u32Vec4Array(condStrides, RANK_VEC4S)
@@ -123,5 +125,5 @@ registerGpuKernel('where', {
       .u32Vec4Array(bStrides, RANK_VEC4S)
       .finish();
   },
-  workgroups: ({ shape }) => blocks(sizeOfShape(shape)),
+  workgroups: ({ shape }) => blocks(sizeOf(shape)),
 });

@@ -3,11 +3,10 @@
 // names the kernel that produced the first non-finite value. Slots are numbered across batches until the
 // report, so a batch submitted early (by a host write) keeps its flags.
 import finiteCheckSource from '../../../shaders/finite-check.wgsl';
-import { spreadWorkgroups } from './registry.js';
+import { UNIFORM_SLOT_BYTES, spreadWorkgroups } from './registry.js';
 
 const WORKGROUP_SIZE = 256;
 const SLOTS = 1 << 16;
-const UNIFORM_SLOT_BYTES = 256;
 const CHECKS_PER_BATCH = 16384; // outputs checked per batch: a few per dispatch
 
 export class FiniteCheck {

@@ -12,7 +12,7 @@
 //             and the next flush names the first kernel that produced one.
 import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
 import { acquireDevice } from './device.js';
-import { MAX_WORKGROUPS_PER_DIMENSION, gpuKernels, spreadWorkgroups } from './registry.js';
+import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import './elementwise.js';
 import './reduce.js';
@@ -24,7 +24,6 @@ import './conv.js';
 
 const BYTES_PER_FLOAT = 4;
 const VEC4_BYTES = 16;
-const UNIFORM_SLOT_BYTES = 256; // minUniformBufferOffsetAlignment
 const UNIFORM_ARENA_SLOTS = 4096; // also the most dispatches one submitted batch holds
 
 export class GpuStorage implements Storage {

@@ -24,6 +24,9 @@ export function registerGpuKernel<K extends KernelName>(name: K, kernel: GpuKern
   gpuKernels[name] = kernel as (typeof gpuKernels)[K];
 }
 
+/** Bytes between two dispatches' uniform records in an arena (WebGPU's minUniformBufferOffsetAlignment). */
+export const UNIFORM_SLOT_BYTES = 256;
+
 /** Most workgroups one dispatch dimension may have (WebGPU's maxComputeWorkgroupsPerDimension default). */
 export const MAX_WORKGROUPS_PER_DIMENSION = 65535;
 

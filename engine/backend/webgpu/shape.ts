@@ -1,11 +1,10 @@
 // WebGPU shape kernels: strided copy and gather (forward and backward) dispatch.
 import copySource from '../../../shaders/copy.wgsl';
 import gatherSource from '../../../shaders/gather.wgsl';
-import { ELEMENTWISE_WORKGROUP, MAX_RANK, RANK_VEC4S, rankHeader } from './elementwise.js';
+import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, rankHeader } from './elementwise.js';
+import { sizeOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
-const constants = () => ({ WG: ELEMENTWISE_WORKGROUP });
-const blocks = (n: number) => Math.ceil(n / ELEMENTWISE_WORKGROUP);
 
 registerGpuKernel('copy', {
   source: () => `${rankHeader}${copySource}`,
@@ -13,7 +12,7 @@ registerGpuKernel('copy', {
   uniforms: ({ shape, inOffset, inStrides, outOffset, outStrides }) => {
     if (shape.length > MAX_RANK) throw new Error(`copy: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
     return new UniformWriter()
-      .u32(shape.reduce((a, b) => a * b, 1))
+      .u32(sizeOf(shape))
       .u32(shape.length)
       .u32(inOffset)
       .u32(outOffset)
@@ -22,7 +21,7 @@ registerGpuKernel('copy', {
       .u32Vec4Array(outStrides, RANK_VEC4S)
       .finish();
   },
-  workgroups: ({ shape }) => blocks(shape.reduce((a, b) => a * b, 1)),
+  workgroups: ({ shape }) => blocks(sizeOf(shape)),
 });
 
 type GatherParams = { outer: number; axisSize: number; count: number; inner: number };

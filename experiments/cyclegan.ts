@@ -6,7 +6,7 @@
 // A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), a checkpoint after every epoch
 // (--resume continues it), the figures and report.html. `--help` lists every flag.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as E from '../engine/index.js';
 import { writeImageGrid } from '../engine/io/png.js';
 import { writeReport } from '../engine/io/report.js';
@@ -53,6 +53,10 @@ const FLAGS = {
   cycle: { default: 10, help: 'lambda, the weight of the L1 cycle losses (0: off)' },
   identity: { default: 5, help: 'mu, the weight of the L1 identity losses (0: off)' },
   history: { default: 50, help: 'generated images kept per discriminator (0: off)' },
+  labeller: {
+    default: '',
+    help: "a digit classifier checkpoint that conditions both discriminators (projection); must not be the judging --classifier (train one with `npm run classifier -- --seed 7 --name digit-features`); '': unconditioned",
+  },
   order: { default: 'joint', help: "'joint' (both generators, then both discriminators) or 'assignment' (D_A, G_BA, D_B, G_AB)" },
   lr: { default: 3e-4, help: 'Adam learning rate of all four networks' },
   beta1: { default: 0.5, help: "Adam's beta1" },
@@ -108,6 +112,7 @@ function modelConfig(flags: Flags): CycleGanConfig {
     cycleWeight: flags.cycle,
     identityWeight: flags.identity,
     history: flags.history,
+    labelled: flags.labeller !== '',
     order: flags.order as TrainingOrder,
     lr: flags.lr,
     beta1: flags.beta1,
@@ -158,6 +163,21 @@ async function classifierFor(flags: Flags, mnist: ReturnType<typeof loadMnist>):
   }
   const { model, testAccuracy } = await loadClassifier(flags.classifier);
   console.log(`digit classifier: ${flags.classifier} (test accuracy ${(100 * testAccuracy).toFixed(2)}%)`);
+  return model;
+}
+
+/**
+ * The frozen digit network that conditions the discriminators. It must be another network than the judge,
+ * so that the metrics do not read the translations with the very network the training listened to.
+ */
+async function labellerFor(flags: Flags): Promise<DigitClassifier> {
+  if (resolve(flags.labeller) === resolve(flags.classifier)) {
+    throw new Error(`${SCRIPT}: --labeller ${flags.labeller} is the judging classifier; train a separate one (npm run classifier -- --seed 7 --name digit-features)`);
+  }
+  const { model, testAccuracy } = await loadClassifier(flags.labeller);
+  for (const p of model.parameters()) p.requiresGrad = false;
+  model.eval();
+  console.log(`discriminators conditioned on ${flags.labeller} (test accuracy ${(100 * testAccuracy).toFixed(2)}%)`);
   return model;
 }
 
@@ -277,6 +297,8 @@ async function main(): Promise<void> {
   E.manualSeed(flags.seed);
   const config = modelConfig(flags);
   const gan = new CycleGan(config);
+  const labeller = config.labelled ? await labellerFor(flags) : null;
+  if (labeller) gan.attachLabeller(labeller);
   const optimizers = makeOptimizers(gan);
   const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
   const runConfig = { ...flags, model: config, sigma, classifierOnHeldOutSources: ceiling };
@@ -339,6 +361,7 @@ async function main(): Promise<void> {
   console.log(`wrote ${path} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   gan.dispose();
   classifier.dispose();
+  labeller?.dispose();
   Object.values(optimizers).forEach((o) => o.dispose());
   E.releaseDevice();
 }

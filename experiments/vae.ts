@@ -4,7 +4,7 @@
 //
 //   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
-//        [--capacity Cc,Cd] [--gamma 30] [--seed 0] [--data embedded|<dir>] [--preset assignment]
+//        [--capacity Cc,Cd] [--capacity-ramp Sc-Ec,Sd-Ed] [--gamma 30] [--usage 0] [--seed 0] [--data embedded|<dir>] [--preset assignment]
 //        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]
 //   node dist/experiments/vae.mjs sample --name <run> --colour <name|index> [--count 64] [--seed 0] [--out <file.png>]
 //   node dist/experiments/vae.mjs control --name <run> [--control gaussian,mixture-4,...] [--fit train|test] [--seed 0]
@@ -17,7 +17,11 @@
 //
 // --preset assignment is the assignment's configuration: MLP, 30 epochs, batch 128, Adam 1e-3 (flags
 // given as well override it). --capacity turns on JointVAE's capacity schedule: each KL is pulled
-// towards a capacity rising linearly from 0 to Cc (continuous) and Cd (discrete) nats, weight --gamma.
+// towards a capacity rising linearly from 0 to Cc (continuous) and Cd (discrete) nats, weight --gamma;
+// --capacity-ramp gives the fractions of training over which each rises (default 0-1,0-1), so that, for
+// example, `0.5-1,0-0.25` lets the discrete latent carry information first and the continuous one later.
+// --usage beta adds beta * KL(batch-mean posterior || uniform) per discrete variable to the training
+// objective (not to the ELBO), which keeps the discrete encoder from sending every image to one category.
 // --batch-sum differentiates the loss summed over the batch (as PyTorch's reduction='sum') instead of
 // its per-image mean; Adam then sees B times larger gradients, which lets a saturated discrete encoder
 // keep learning (models/vae/train.ts). Reported losses are per image either way.
@@ -33,6 +37,7 @@ import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../models/dat
 import { parsePaletteColour } from '../models/colour.js';
 import { VAE_KINDS, Vae, type VaeConfig, type VaeKind } from '../models/vae/model.js';
 import { IMAGE_SHAPE, VARIANTS, type Variant } from '../models/vae/networks.js';
+import type { CapacityRamp } from '../models/vae/latents.js';
 import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
 import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
 import {
@@ -58,6 +63,8 @@ interface TrainOptions {
   capacity: CapacitySchedule | null;
   /** differentiate the loss summed over the batch instead of its per-image mean (models/vae/train.ts) */
   batchSum: boolean;
+  /** weight of the discrete usage term (models/vae/model.ts); 0: off */
+  usage: number;
   /** colour-selection mechanism and the set it is fitted to (models/vae/control.ts) */
   control: string;
   fit: ControlFit;
@@ -66,7 +73,7 @@ interface TrainOptions {
 
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
-const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'gamma', 'name', 'colour', 'count', 'out', 'control', 'fit'];
+const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit'];
 const BOOLEAN_FLAGS = ['hard', 'resume', 'batch-sum'];
 
 // ---- command line ------------------------------------------------------------------------------------
@@ -104,7 +111,10 @@ function choice<T extends string>(flags: Map<string, string>, key: string, optio
 
 function parseCapacity(flags: Map<string, string>, kind: VaeKind): CapacitySchedule | null {
   const text = flags.get('capacity');
-  if (text === undefined) return null;
+  if (text === undefined) {
+    if (flags.has('capacity-ramp')) throw new Error('vae: --capacity-ramp needs --capacity Cc,Cd');
+    return null;
+  }
   const parts = text.split(',').map(Number);
   if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p) || p < 0)) {
     throw new Error(`vae: --capacity must be "Cc,Cd" (maximum continuous and discrete capacities in nats), got "${text}"`);
@@ -113,7 +123,20 @@ function parseCapacity(flags: Map<string, string>, kind: VaeKind): CapacitySched
   if ((kind === 'discrete' && continuous > 0) || (kind === 'continuous' && discrete > 0)) {
     throw new Error(`vae: --capacity ${text}: a ${kind} model has no ${kind === 'discrete' ? 'continuous' : 'discrete'} latent, so its capacity must be 0`);
   }
-  return { continuous, discrete, gamma: numberFlag(flags, 'gamma', DEFAULTS.gamma, false) };
+  const schedule: CapacitySchedule = { continuous, discrete, gamma: numberFlag(flags, 'gamma', DEFAULTS.gamma, false) };
+  const rampText = flags.get('capacity-ramp');
+  if (rampText !== undefined) [schedule.continuousRamp, schedule.discreteRamp] = parseRamps(rampText);
+  return schedule;
+}
+
+/** "Sc-Ec,Sd-Ed": the fractions of training over which the continuous and discrete capacities rise. */
+function parseRamps(text: string): [CapacityRamp, CapacityRamp] {
+  const ramps = text.split(',').map((part) => part.split('-').map(Number));
+  const valid = (r: number[]) => r.length === 2 && r[0] >= 0 && r[1] > r[0] && r[1] <= 1;
+  if (ramps.length !== 2 || !ramps.every(valid)) {
+    throw new Error(`vae: --capacity-ramp must be "Sc-Ec,Sd-Ed" with 0 <= start < end <= 1 (fractions of training), got "${text}"`);
+  }
+  return ramps.map(([start, end]) => [start, end] as const) as [CapacityRamp, CapacityRamp];
 }
 
 /** --control (checked here, so a typo fails before training) and --fit. */
@@ -147,6 +170,7 @@ function trainOptions(flags: Map<string, string>): TrainOptions {
     data: flags.get('data') ?? base.data,
     capacity: parseCapacity(flags, kind),
     batchSum: flags.has('batch-sum'),
+    usage: numberFlag(flags, 'usage', 0, false),
     ...controlOptions(flags),
     name: flags.get('name') ?? `vae-${kind}-${variant}`,
   };
@@ -244,7 +268,7 @@ async function train(options: TrainOptions): Promise<void> {
       const sums = new Map<keyof LossValues, number>();
       let step = 0;
       for (const b of batches(trainSet, { batchSize: batch, seed, epoch })) {
-        const settings = stepSettings(epoch * stepsPerEpoch + step, totalSteps, capacity ?? undefined);
+        const settings = stepSettings(epoch * stepsPerEpoch + step, totalSteps, capacity ?? undefined, options.usage);
         const x = E.tensor(b.x, [b.size, ...IMAGE_SHAPE]);
         const values = await trainStep(model, optimizer, x, settings, { sumOverBatch: options.batchSum });
         x.dispose();

@@ -4,7 +4,15 @@
 //               between, or LeakyReLU with generatorSlope > 0; sigmoid out), so the image keeps its size
 //               and the network only repaints it
 //   D_A, D_B    discriminators, x (B, 3, 28, 28) -> score (B, 1): conv 3x3 layers widening the channels
-//               (LeakyReLU 0.2 after each), a 2x2 max-pool, then linear -> ReLU -> linear
+//               (LeakyReLU 0.2 after each), a 2x2 max-pool, then linear -> ReLU (h) -> linear
+//               Optionally conditioned on the digit a frozen digit network reads in x (a "labeller", trained
+//               on grey MNIST, never on either domain), as a projection discriminator (Miyato & Koyama, 2018):
+//                 score = w . h + b + p^T V h,   p (B, 10) = softmax(labeller(brightness x)), V (10, hidden)
+//               The term p^T V h lets the score depend on the colour *given the digit*, which is what tells
+//               a domain-B digit (colour sigma(d)) from a recoloured A digit of the wrong colour; an
+//               unconditioned discriminator has to learn to read digits from the adversarial signal alone.
+//               p is computed without gradient: the labeller only names the digit, the generators cannot
+//               steer it.
 // The discriminators return a raw score. The assignment's sigmoid output lives inside the BCE loss
 // (bceWithLogits(s, t) = bce(sigmoid(s), t), without overflow); the least-squares loss (Mao et al., 2017,
 // as CycleGAN uses it) reads the raw score.
@@ -28,7 +36,13 @@
 import * as E from '../engine/index.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { CHANNELS, epochSeed } from './data/coloured-mnist.js';
-import { IMAGE_SIDE } from './data/mnist.js';
+import { DIGITS, IMAGE_SIDE } from './data/mnist.js';
+import { normalisedBrightness } from './classifier.js';
+
+/** What conditions a labelled discriminator: images (B, 1, 28, 28) of normalised brightness -> digit logits (B, 10). */
+export interface Labeller {
+  forward(x: E.Tensor): E.Tensor;
+}
 
 const { nn } = E;
 
@@ -89,13 +103,19 @@ export class Generator extends nn.Module {
   }
 }
 
-/** x (B, 3, 28, 28) -> score (B, 1): convs 3 -> widths[0] -> widths[1] ..., max-pool 2, linear -> hidden -> 1. */
+/**
+ * x (B, 3, 28, 28) -> score (B, 1): convs 3 -> widths[0] -> widths[1] ..., max-pool 2, linear -> hidden -> 1;
+ * with classes > 0, plus the projection p^T V h of class probabilities p (B, classes) onto the hidden features.
+ */
 export class Discriminator extends nn.Module {
   readonly net: E.nn.Sequential;
+  /** V (classes, hidden) as a Linear without bias: projection.forward(p) = p V; null when unconditioned */
+  readonly projection: E.nn.Linear | null;
 
   constructor(
     readonly widths: readonly number[],
     readonly hidden: number,
+    readonly classes = 0,
   ) {
     super();
     if (widths.length === 0) throw new Error('Discriminator: needs at least one convolution width');
@@ -112,15 +132,28 @@ export class Discriminator extends nn.Module {
       new nn.Linear(hidden, 1),
     );
     this.net = this.module('net', new nn.Sequential(...layers));
+    this.projection = classes > 0 ? this.module('projection', new nn.Linear(classes, hidden, { bias: false })) : null;
   }
 
-  forward(x: E.Tensor): E.Tensor {
+  /** x (B, 3, 28, 28) -> (B, 1); `classes` (B, classes) is required exactly when the discriminator is conditioned. */
+  forward(x: E.Tensor, classes?: E.Tensor): E.Tensor {
     checkImages('Discriminator', x);
-    return this.net.forward(x);
+    if (!this.projection) {
+      if (classes) throw new Error('Discriminator: given class probabilities, but it was built without classes');
+      return this.net.forward(x);
+    }
+    if (!classes || classes.rank !== 2 || classes.shape[0] !== x.shape[0] || classes.shape[1] !== this.classes) {
+      throw new Error(`Discriminator: a conditioned discriminator needs class probabilities (${x.shape[0]}, ${this.classes}), got ${classes ? E.formatShape(classes.shape) : 'none'}`);
+    }
+    const layers = this.net.layers;
+    const h = layers.slice(0, -1).reduce((y, layer) => layer.forward(y) as E.Tensor, x); // (B, hidden)
+    const score = layers[layers.length - 1].forward(h) as E.Tensor; // (B, 1)
+    return E.add(score, E.sum(E.mul(this.projection.forward(classes), h), 1, true));
   }
 
   describe(): string {
-    return `Discriminator(${[CHANNELS, ...this.widths].join(' -> ')}, pool ${POOL}, ${this.hidden} -> 1)`;
+    const conditioned = this.classes > 0 ? `, projection of ${this.classes} classes` : '';
+    return `Discriminator(${[CHANNELS, ...this.widths].join(' -> ')}, pool ${POOL}, ${this.hidden} -> 1${conditioned})`;
   }
 }
 
@@ -272,6 +305,8 @@ export interface CycleGanConfig {
   identityWeight: number;
   /** generated images kept per discriminator; 0 turns the history buffer off */
   history: number;
+  /** condition the discriminators on a frozen digit network's reading of each image (attachLabeller) */
+  labelled: boolean;
   order: TrainingOrder;
   lr: number;
   beta1: number;
@@ -293,14 +328,36 @@ export class CycleGan extends nn.Module {
     const { generatorWidth, generatorSlope, centreInput, discriminatorWidths, discriminatorHidden, history } = config;
     this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput));
     this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput));
-    this.dA = this.module('D_A', new Discriminator(discriminatorWidths, discriminatorHidden));
-    this.dB = this.module('D_B', new Discriminator(discriminatorWidths, discriminatorHidden));
+    const classes = config.labelled ? DIGITS : 0;
+    this.dA = this.module('D_A', new Discriminator(discriminatorWidths, discriminatorHidden, classes));
+    this.dB = this.module('D_B', new Discriminator(discriminatorWidths, discriminatorHidden, classes));
     this.historyA = this.module('history_A', new HistoryBuffer(history));
     this.historyB = this.module('history_B', new HistoryBuffer(history));
   }
 
   forward(a: E.Tensor): E.Tensor {
     return this.gAB.forward(a);
+  }
+
+  /**
+   * The frozen digit network of a labelled model. It is not part of the module tree: the run loads it from
+   * its own checkpoint, and the model's checkpoint does not hold it.
+   */
+  attachLabeller(labeller: Labeller): void {
+    if (!this.config.labelled) throw new Error('CycleGan.attachLabeller: the model was configured with labelled = false');
+    this.labeller = labeller;
+  }
+
+  private labeller: Labeller | null = null;
+
+  /** D_A's or D_B's score of images x (B, 3, 28, 28), with the labeller's class probabilities when labelled. */
+  discriminate(domain: 'A' | 'B', x: E.Tensor): E.Tensor {
+    const discriminator = domain === 'A' ? this.dA : this.dB;
+    if (!this.config.labelled) return discriminator.forward(x);
+    const labeller = this.labeller;
+    if (!labeller) throw new Error('CycleGan.discriminate: a labelled model needs attachLabeller(digit network) before training');
+    const classes = E.noGrad(() => E.softmax(labeller.forward(normalisedBrightness(E.detach(x))), -1));
+    return discriminator.forward(x, classes);
   }
 
   networks(): Record<NetworkName, E.nn.Module> {
@@ -386,8 +443,8 @@ function generatorTerms(gan: CycleGan, a: E.Tensor, b: E.Tensor, directions: rea
   return {
     fakeA,
     fakeB,
-    adversarialAB: forAB ? generatorAdversarialLoss(adversarial, gan.dB.forward(fakeB!)) : null,
-    adversarialBA: forBA ? generatorAdversarialLoss(adversarial, gan.dA.forward(fakeA!)) : null,
+    adversarialAB: forAB ? generatorAdversarialLoss(adversarial, gan.discriminate('B', fakeB!)) : null,
+    adversarialBA: forBA ? generatorAdversarialLoss(adversarial, gan.discriminate('A', fakeA!)) : null,
     cycleA: cycles ? l1Loss(gan.gBA.forward(fakeB!), a) : null,
     cycleB: cycles ? l1Loss(gan.gAB.forward(fakeA!), b) : null,
     identityAB: identities && forAB ? l1Loss(gan.gAB.forward(b), b) : null,
@@ -424,10 +481,10 @@ export function stepDiscriminator(
   fakes: E.Tensor,
   random: ChoiceSource,
 ): E.Tensor {
-  const [discriminator, history] = name === 'D_A' ? [gan.dA, gan.historyA] : [gan.dB, gan.historyB];
+  const [domain, history] = name === 'D_A' ? (['A', gan.historyA] as const) : (['B', gan.historyB] as const);
   const shown = history.query(E.detach(fakes), random);
   const { objective } = stepNetworks(gan, optimizers, [name], () => ({
-    objective: discriminatorLoss(gan.config.adversarial, discriminator.forward(real), discriminator.forward(shown)),
+    objective: discriminatorLoss(gan.config.adversarial, gan.discriminate(domain, real), gan.discriminate(domain, shown)),
   }));
   return objective;
 }

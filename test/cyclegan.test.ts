@@ -9,6 +9,7 @@ import { HostRandom } from '../engine/random/philox.js';
 import { assertClose } from './lib/check.js';
 import {
   CycleGan,
+  Discriminator,
   HistoryBuffer,
   NETWORKS,
   STEP_LOSSES,
@@ -28,7 +29,7 @@ import {
   type Generator,
 } from '../models/cyclegan.js';
 import { evaluateTranslation } from '../models/cyclegan-metrics.js';
-import type { DigitClassifier } from '../models/classifier.js';
+import { DigitClassifier } from '../models/classifier.js';
 import { COLOURED_PIXELS, translationDomains, type ColouredDigits } from '../models/data/coloured-mnist.js';
 import { loadMnist } from '../models/data/mnist.js';
 
@@ -171,6 +172,7 @@ const TINY: CycleGanConfig = {
   cycleWeight: 10,
   identityWeight: 5,
   history: 2,
+  labelled: false,
   order: 'joint',
   lr: 0.01,
   beta1: 0.5,
@@ -192,27 +194,60 @@ function changed(gan: CycleGan, before: Record<string, number[]>, after: Record<
   return NETWORKS.filter((name) => before[name].some((v, i) => v !== after[name][i]));
 }
 
-test('each step changes only the networks it trains', async () => {
-  E.manualSeed(3);
-  const gan = new CycleGan(TINY);
-  const optimizers = makeOptimizers(gan);
-  const a = E.rand([2, ...IMAGE]);
-  const b = E.rand([2, ...IMAGE]);
-  const random = new HostRandom(1);
-  let before = await snapshot(gan);
-  const steps: [string, () => unknown, string[]][] = [
-    ['D_A step', () => stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.gBA.forward(b)), random), ['D_A']],
-    ['D_B step', () => stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.gAB.forward(a)), random), ['D_B']],
-    ['G_BA step', () => stepOneGenerator(gan, optimizers, a, b, 'BA'), ['G_BA']],
-    ['G_AB step', () => stepOneGenerator(gan, optimizers, a, b, 'AB'), ['G_AB']],
-    ['joint generator step', () => stepBothGenerators(gan, optimizers, a, b), ['G_AB', 'G_BA']],
-  ];
-  for (const [what, step, trains] of steps) {
-    E.tidy(() => void step());
-    const after = await snapshot(gan);
-    assert.equal(changed(gan, before, after), trains, what);
-    before = after;
+for (const labelled of [false, true]) {
+  test(`each step changes only the networks it trains${labelled ? ' (discriminators conditioned on a frozen labeller)' : ''}`, async () => {
+    E.manualSeed(3);
+    const gan = new CycleGan({ ...TINY, labelled });
+    const labeller = new DigitClassifier({ conv1: 2, conv2: 2, hidden: 4 });
+    for (const p of labeller.parameters()) p.requiresGrad = false;
+    if (labelled) gan.attachLabeller(labeller);
+    const labellerBefore = (await Promise.all(labeller.parameters().map((p) => p.toArray()))).map((v) => Array.from(v));
+    const optimizers = makeOptimizers(gan);
+    const a = E.rand([2, ...IMAGE]);
+    const b = E.rand([2, ...IMAGE]);
+    const random = new HostRandom(1);
+    let before = await snapshot(gan);
+    const steps: [string, () => unknown, string[]][] = [
+      ['D_A step', () => stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.gBA.forward(b)), random), ['D_A']],
+      ['D_B step', () => stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.gAB.forward(a)), random), ['D_B']],
+      ['G_BA step', () => stepOneGenerator(gan, optimizers, a, b, 'BA'), ['G_BA']],
+      ['G_AB step', () => stepOneGenerator(gan, optimizers, a, b, 'AB'), ['G_AB']],
+      ['joint generator step', () => stepBothGenerators(gan, optimizers, a, b), ['G_AB', 'G_BA']],
+    ];
+    for (const [what, step, trains] of steps) {
+      E.tidy(() => void step());
+      const after = await snapshot(gan);
+      assert.equal(changed(gan, before, after), trains, what);
+      before = after;
+    }
+    const labellerAfter = (await Promise.all(labeller.parameters().map((p) => p.toArray()))).map((v) => Array.from(v));
+    assert.equal(labellerAfter, labellerBefore, 'the labeller is never trained');
+    for (const p of labeller.parameters()) assert.is(p.grad, null, 'no gradient reaches the labeller');
+  });
+}
+
+test('conditioned discriminator: score = w.h + b + p^T V h, linear in p; labelled models need their labeller', async () => {
+  E.manualSeed(4);
+  const d = new Discriminator([2], 3, 10);
+  const x = E.rand([2, ...IMAGE]);
+  const layers = d.net.layers;
+  const h = await layers.slice(0, -1).reduce((y, layer) => layer.forward(y) as E.Tensor, x).toArray(); // (2, 3)
+  const base = await (layers[layers.length - 1].forward(E.fromValues(h, [2, 3])) as E.Tensor).toArray(); // (2, 1)
+  const V = await d.projection!.weight.toArray(); // stored as (hidden 3, classes 10): V[k][j] = weight[j * 10 + k]
+  const oneHot = (k: number) => E.fromValues(Array.from({ length: 20 }, (_, i) => (i % 10 === k ? 1 : 0)), [2, 10]);
+  for (const k of [0, 7]) {
+    const score = await d.forward(x, oneHot(k)).toArray();
+    const expected = [0, 1].map((row) => base[row] + [0, 1, 2].reduce((sum, j) => sum + V[j * 10 + k] * h[row * 3 + j], 0));
+    assertClose(score, expected, 1e-12, 1e-12, `class ${k}`);
   }
+  const mixed = E.fromValues(Array.from({ length: 20 }, (_, i) => (i % 10 === 0 ? 0.25 : i % 10 === 7 ? 0.75 : 0)), [2, 10]);
+  const [s0, s7, sMixed] = await Promise.all([d.forward(x, oneHot(0)).toArray(), d.forward(x, oneHot(7)).toArray(), d.forward(x, mixed).toArray()]);
+  assertClose(sMixed, [0, 1].map((r) => 0.25 * s0[r] + 0.75 * s7[r]), 1e-12, 1e-12, 'linear in p');
+  assert.throws(() => d.forward(x), /needs class probabilities \(2, 10\), got none/);
+  assert.throws(() => new Discriminator([2], 3).forward(x, oneHot(0)), /built without classes/);
+  const gan = new CycleGan({ ...TINY, labelled: true });
+  assert.throws(() => gan.discriminate('A', x), /needs attachLabeller/);
+  assert.throws(() => new CycleGan(TINY).attachLabeller(new DigitClassifier()), /labelled = false/);
 });
 
 // ---- metrics ---------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { loadMnist } from '../models/data/mnist.js';
 import { COLOURED_PIXELS, vaeDataset } from '../models/data/coloured-mnist.js';
-import { Vae, lossTerms, type VaeConfig } from '../models/vae/model.js';
+import { Vae, lossTerms, usageKl, type VaeConfig } from '../models/vae/model.js';
 import { capacityAt, gumbelSoftmax, gumbelTemperature } from '../models/vae/latents.js';
 import { stepSettings, trainStep } from '../models/vae/train.js';
 import { argmaxPerVariable, combinationsUsed, majorityAccuracy } from '../models/vae/evaluate.js';
@@ -55,10 +55,26 @@ test('loss terms: reconstruction, both KLs and the negative ELBO match hand-work
 
 test('loss terms: the capacity objective is BCE + gamma |KL - C| per latent kind', async () => {
   const capacity = { gamma: 10, continuous: 1, discrete: 0.1 };
-  const terms = lossTerms(logits(), target(), encoding(), 2, capacity);
+  const terms = lossTerms(logits(), target(), encoding(), 2, { capacity });
   const expected = RECONSTRUCTION + 10 * Math.abs(KL_CONTINUOUS - 1) + 10 * Math.abs(KL_DISCRETE - 0.1);
   assertClose([await scalar(terms.objective)], [expected], 1e-12, 1e-12, 'objective');
   assertClose([await scalar(terms.negativeElbo)], [RECONSTRUCTION + KL_CONTINUOUS + KL_DISCRETE], 1e-12, 1e-12, 'negative ELBO');
+});
+
+test('usage term: KL of the batch-mean posterior to uniform, added to the objective only', async () => {
+  // B = 2, N = 1, K = 2: logits [0, ln 3] and [0, 0] give q = [1/4, 3/4] and [1/2, 1/2], mean [3/8, 5/8],
+  // KL = 3/8 ln(3/8 * 2) + 5/8 ln(5/8 * 2)
+  const usageLogits = E.fromValues([0, Math.log(3), 0, 0], [2, 2]);
+  const expected = (3 / 8) * Math.log(3 / 4) + (5 / 8) * Math.log(5 / 4);
+  assertClose([await scalar(usageKl(usageLogits, 2))], [expected], 1e-12, 1e-12, 'usage KL');
+  // every image on the same category: N ln K, whatever the per-image KL
+  assertClose([await scalar(usageKl(E.fromValues([50, 0, 0, 50, 0, 0], [2, 3]), 3))], [Math.log(3)], 1e-12, 1e-9, 'collapsed');
+  const enc = encoding();
+  const plain = lossTerms(logits(), target(), enc, 2);
+  const used = lossTerms(logits(), target(), enc, 2, { usage: 3 });
+  const usage = await scalar(usageKl(enc.logits!, 2));
+  assertClose([await scalar(used.objective)], [(await scalar(plain.objective)) + 3 * usage], 1e-12, 1e-12, 'objective + beta usage');
+  assertClose([await scalar(used.negativeElbo)], [await scalar(plain.negativeElbo)], 1e-12, 1e-12, 'the ELBO is unchanged');
 });
 
 test('loss terms: a model without a latent kind gets a zero KL for it', async () => {
@@ -117,6 +133,14 @@ test('temperature falls as exp(-r step) with r = ln 2 / (0.75 T), floored at 0.5
   assert.is(capacityAt(5, 2000, T), 5);
   const settings = stepSettings(500, T, { gamma: 30, continuous: 4, discrete: 2 });
   assert.equal(settings.capacity, { gamma: 30, continuous: 2, discrete: 1 });
+  // a ramp over [0.5, 1] of training: 0 until step 500, then linear, e.g. 5 * (0.75 - 0.5) / 0.5 = 2.5 at 750
+  assert.is(capacityAt(5, 400, T, [0.5, 1]), 0);
+  assert.is(capacityAt(5, 750, T, [0.5, 1]), 2.5);
+  assert.is(capacityAt(5, 1000, T, [0.5, 1]), 5);
+  // a ramp over [0, 0.25]: full from a quarter of training on
+  const ramped = stepSettings(100, T, { gamma: 30, continuous: 4, discrete: 2, continuousRamp: [0.5, 1], discreteRamp: [0, 0.25] });
+  assert.equal(ramped.capacity, { gamma: 30, continuous: 0, discrete: 0.8 });
+  assert.throws(() => capacityAt(5, 100, T, [0.5, 0.5]), /ramp \[0.5, 0.5\]/);
 });
 
 // ---- colour control and variable accuracies ------------------------------------------------------

@@ -5,7 +5,8 @@
 //                    one-hot of argmax y in the forward pass and y's gradient in the backward pass
 //   gumbelTemperature  tau(step) = max(tauMin, exp(-r step)), r = ln 2 / (0.75 total steps): tau falls
 //                    from 1 to 0.5 over the first three quarters of training and stays there
-//   capacityAt       JointVAE's capacity C(step), rising linearly from 0 to its maximum over training
+//   capacityAt       JointVAE's capacity C(step), rising linearly from 0 to its maximum over a window of
+//                    training (all of it by default)
 import * as E from '../../engine/index.js';
 
 /** z (B, L) = mu + exp(logvar / 2) * eps with eps ~ N(0, I) drawn from the engine's stream. */
@@ -52,8 +53,17 @@ export function gumbelTemperature(step: number, totalSteps: number): number {
   return Math.max(TEMPERATURE_MIN, Math.exp(-rate * step));
 }
 
-/** JointVAE's capacity: maximum * step / totalSteps, reaching the maximum at the end of training. */
-export function capacityAt(maximum: number, step: number, totalSteps: number): number {
+/** The part of training, as fractions [start, end] of all steps, over which a capacity rises. */
+export type CapacityRamp = readonly [number, number];
+export const FULL_RAMP: CapacityRamp = [0, 1];
+
+/**
+ * JointVAE's capacity: 0 before the ramp's start, rising linearly to `maximum` at its end, then held:
+ * C = maximum * clamp((step / totalSteps - start) / (end - start), 0, 1). The default ramp is the whole run.
+ */
+export function capacityAt(maximum: number, step: number, totalSteps: number, [start, end]: CapacityRamp = FULL_RAMP): number {
   if (!(totalSteps > 0) || step < 0 || !(maximum >= 0)) throw new Error(`capacityAt: capacity ${maximum} at step ${step} of ${totalSteps}`);
-  return Math.min(maximum, (maximum * step) / totalSteps);
+  if (!(start >= 0 && end > start && end <= 1)) throw new Error(`capacityAt: ramp [${start}, ${end}] must satisfy 0 <= start < end <= 1`);
+  const fraction = (step / totalSteps - start) / (end - start);
+  return maximum * Math.min(1, Math.max(0, fraction));
 }

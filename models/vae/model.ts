@@ -9,7 +9,12 @@
 //   klDiscrete      sum over the N variables of KL(softmax(logits) || uniform over K)
 //   negative ELBO   reconstruction + klContinuous + klDiscrete
 // The training objective is the negative ELBO, or with JointVAE's capacity schedule (Dupont, 2018)
-//   reconstruction + gamma |klContinuous - C_continuous| + gamma |klDiscrete - C_discrete|.
+//   reconstruction + gamma |klContinuous - C_continuous| + gamma |klDiscrete - C_discrete|,
+// optionally plus a usage term for the discrete latent (not part of the ELBO, training only):
+//   beta * sum over the N variables of KL(qbar_n || uniform over K),  qbar_n = batch mean of softmax(logits_n)
+// The per-image KL to the uniform prior is just as small when every image picks the same category as when
+// the images spread over all K; the usage term tells them apart, and so keeps a discrete encoder from
+// collapsing onto one category for every image (the collapse docs/results-vae.md describes).
 import * as E from '../../engine/index.js';
 import { decoderNetwork, encoderNetwork, type Variant } from './networks.js';
 import { gumbelSoftmax, oneHotArgmax, reparameterise } from './latents.js';
@@ -53,6 +58,13 @@ export interface CapacityTarget {
   gamma: number;
   continuous: number;
   discrete: number;
+}
+
+/** What the training objective adds to the negative ELBO (absent: nothing). */
+export interface ObjectiveOptions {
+  capacity?: CapacityTarget;
+  /** beta, the weight of the discrete latent's usage term KL(batch-mean posterior || uniform); 0: off */
+  usage?: number;
 }
 
 export class Vae extends E.nn.Module {
@@ -128,9 +140,9 @@ export class Vae extends E.nn.Module {
   }
 
   /** The loss terms of one batch x (B, 3, 28, 28), with a posterior sample at temperature tau. */
-  loss(x: E.Tensor, tau: number, capacity?: CapacityTarget): LossTerms {
+  loss(x: E.Tensor, tau: number, objective: ObjectiveOptions = {}): LossTerms {
     const { logits, encoding } = this.forward(x, tau);
-    return lossTerms(logits, x, encoding, this.config.categories, capacity);
+    return lossTerms(logits, x, encoding, this.config.categories, objective);
   }
 
   describe(): string {
@@ -142,7 +154,7 @@ export class Vae extends E.nn.Module {
 }
 
 /** The loss terms (each a scalar, per image averaged over the batch) of decoded logits against x. */
-export function lossTerms(logits: E.Tensor, x: E.Tensor, encoding: Encoding, K: number, capacity?: CapacityTarget): LossTerms {
+export function lossTerms(logits: E.Tensor, x: E.Tensor, encoding: Encoding, K: number, { capacity, usage = 0 }: ObjectiveOptions = {}): LossTerms {
   const reconstruction = E.nn.bceWithLogits(logits, x, { reduction: 'batchmean' });
   const zero = () => E.zeros([], x.backend);
   const klContinuous = encoding.mu && encoding.logvar ? E.nn.klNormal(encoding.mu, encoding.logvar, { reduction: 'batchmean' }) : zero();
@@ -153,7 +165,18 @@ export function lossTerms(logits: E.Tensor, x: E.Tensor, encoding: Encoding, K: 
     const penalty = (kl: E.Tensor, c: number) => E.mul(E.abs(E.sub(kl, c)), capacity.gamma);
     objective = E.add(reconstruction, E.add(penalty(klContinuous, capacity.continuous), penalty(klDiscrete, capacity.discrete)));
   }
+  if (usage > 0 && encoding.logits) objective = E.add(objective, E.mul(usageKl(encoding.logits, K), usage));
   return { objective, negativeElbo, reconstruction, klContinuous, klDiscrete };
+}
+
+/**
+ * The usage term sum_n KL(qbar_n || uniform over K) of logits (B, N*K), qbar_n (K) the batch mean of
+ * softmax(logits_n): 0 when the batch uses every category equally, N ln K when every image picks the same.
+ */
+export function usageKl(logits: E.Tensor, K: number): E.Tensor {
+  const [B, features] = logits.shape;
+  const meanPosterior = E.mean(E.softmax(E.reshape(logits, [B, features / K, K]), -1), 0); // (N, K)
+  return E.nn.klCategoricalUniform(meanPosterior, K, { input: 'probs', reduction: 'sum' });
 }
 
 function checkConfig(config: VaeConfig): void {

@@ -2,33 +2,43 @@
 // with JointVAE's capacity schedule, the capacities C(step) of both latent kinds. Both schedules are
 // functions of the global step, so a resumed run continues them exactly.
 import * as E from '../../engine/index.js';
-import { capacityAt, gumbelTemperature } from './latents.js';
+import { capacityAt, gumbelTemperature, type CapacityRamp } from './latents.js';
 import type { CapacityTarget, LossTerms, Vae } from './model.js';
 
-/** JointVAE's schedule: each capacity rises linearly from 0 to its maximum over training; gamma weighs |KL - C|. */
+/**
+ * JointVAE's schedule: each capacity rises linearly from 0 to its maximum over its ramp (a window of
+ * training, all of it by default); gamma weighs |KL - C|.
+ */
 export interface CapacitySchedule {
   gamma: number;
   /** maximum capacity of the continuous latent, nats per image */
   continuous: number;
   /** maximum capacity of the discrete latent, nats per image */
   discrete: number;
+  /** fractions [start, end] of training over which each capacity rises; absent: [0, 1] */
+  continuousRamp?: CapacityRamp;
+  discreteRamp?: CapacityRamp;
 }
 
 export interface StepSettings {
   tau: number;
   capacity?: CapacityTarget;
+  /** weight of the discrete usage term (models/vae/model.ts); absent or 0: off */
+  usage?: number;
 }
 
-/** The temperature (and capacities) at `step` of `totalSteps`. */
-export function stepSettings(step: number, totalSteps: number, capacity?: CapacitySchedule): StepSettings {
+/** The temperature (and capacities, and the usage weight when given) at `step` of `totalSteps`. */
+export function stepSettings(step: number, totalSteps: number, capacity?: CapacitySchedule, usage = 0): StepSettings {
   const tau = gumbelTemperature(step, totalSteps);
-  if (!capacity) return { tau };
+  const extra = usage > 0 ? { usage } : {};
+  if (!capacity) return { tau, ...extra };
   return {
     tau,
+    ...extra,
     capacity: {
       gamma: capacity.gamma,
-      continuous: capacityAt(capacity.continuous, step, totalSteps),
-      discrete: capacityAt(capacity.discrete, step, totalSteps),
+      continuous: capacityAt(capacity.continuous, step, totalSteps, capacity.continuousRamp),
+      discrete: capacityAt(capacity.discrete, step, totalSteps, capacity.discreteRamp),
     },
   };
 }
@@ -67,7 +77,7 @@ export interface StepOptions {
 export async function trainStep(model: Vae, optimizer: E.optim.Adam, x: E.Tensor, settings: StepSettings, { sumOverBatch = false }: StepOptions = {}): Promise<LossValues> {
   const stacked = E.tidy(() => {
     optimizer.zeroGrad();
-    const terms = model.loss(x, settings.tau, settings.capacity);
+    const terms = model.loss(x, settings.tau, { capacity: settings.capacity, usage: settings.usage });
     const batchSize = x.shape[0];
     (sumOverBatch ? E.mul(terms.objective, batchSize) : terms.objective).backward();
     optimizer.step();

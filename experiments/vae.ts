@@ -2,7 +2,7 @@
 // epoch: train and test loss terms, colour metrics), checkpoint, figures, colour-control.json and
 // report.html. A second command draws new digits in a chosen colour from a trained run.
 //
-//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--epochs 3]
+//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
 //        [--capacity Cc,Cd] [--capacity-ramp Sc-Ec,Sd-Ed] [--gamma 30] [--usage 0] [--seed 0] [--data embedded|<dir>] [--preset assignment]
 //        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]
@@ -36,7 +36,7 @@ import { loadMnist } from '../models/data/mnist.js';
 import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../models/data/coloured-mnist.js';
 import { parsePaletteColour } from '../models/colour.js';
 import { VAE_KINDS, Vae, type VaeConfig, type VaeKind } from '../models/vae/model.js';
-import { IMAGE_SHAPE, VARIANTS, type Variant } from '../models/vae/networks.js';
+import { DECODER_KINDS, IMAGE_SHAPE, VARIANTS, type Variant } from '../models/vae/networks.js';
 import type { CapacityRamp } from '../models/vae/latents.js';
 import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
 import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
@@ -73,7 +73,7 @@ interface TrainOptions {
 
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
-const VALUE_FLAGS = ['model', 'variant', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit'];
+const VALUE_FLAGS = ['model', 'variant', 'decoder', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit'];
 const BOOLEAN_FLAGS = ['hard', 'resume', 'batch-sum'];
 
 // ---- command line ------------------------------------------------------------------------------------
@@ -159,6 +159,7 @@ function trainOptions(flags: Map<string, string>): TrainOptions {
     variables: numberFlag(flags, 'variables', base.variables),
     categories: numberFlag(flags, 'categories', base.categories),
     hard: flags.has('hard'),
+    decoder: choice(flags, 'decoder', DECODER_KINDS, 'plain'),
   };
   const epochs = numberFlag(flags, 'epochs', base.epochs);
   return {

@@ -11,6 +11,7 @@ import { COLOURED_PIXELS, vaeDataset } from '../models/data/coloured-mnist.js';
 import { Vae, lossTerms, usageKl, type VaeConfig } from '../models/vae/model.js';
 import { capacityAt, gumbelSoftmax, gumbelTemperature } from '../models/vae/latents.js';
 import { stepSettings, trainStep } from '../models/vae/train.js';
+import { TintedDecoder } from '../models/vae/networks.js';
 import { argmaxPerVariable, combinationsUsed, majorityAccuracy } from '../models/vae/evaluate.js';
 import { cholesky, colourCodes, fitGaussian } from '../models/vae/control.js';
 import { categoryCombinations } from '../models/vae/figures.js';
@@ -81,6 +82,39 @@ test('loss terms: a model without a latent kind gets a zero KL for it', async ()
   const { mu, logvar } = encoding();
   const terms = lossTerms(logits(), target(), { mu, logvar }, 2);
   assert.is(await scalar(terms.klDiscrete), 0);
+});
+
+test('tinted decoder: sigmoid(logits) = sigmoid(a) sigmoid(b) per channel, finite at the extremes, gradients by finite differences', async () => {
+  E.manualSeed(21);
+  const decoder = new TintedDecoder('mlp', 4);
+  const code = E.randn([2, 4], { backend: cpu });
+  const logitsOut = decoder.forward(code);
+  assert.equal(logitsOut.shape, [2, 3, 28, 28]);
+  const a = await (decoder.brightness.forward(code) as E.Tensor).toArray(); // (2, 1, 28, 28)
+  const b = await decoder.colour.forward(code).toArray(); // (2, 3)
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  const got = await E.sigmoid(logitsOut).toArray();
+  const expected = Array.from(got, (_, i) => {
+    const [n, c, pixel] = [Math.floor(i / 2352), Math.floor(i / 784) % 3, i % 784];
+    return sig(a[n * 784 + pixel]) * sig(b[n * 3 + c]);
+  });
+  assertClose(got, expected, 1e-12, 1e-12, 'p = s(a) s(b)');
+  // extremes: p rounds to 1 or 0 without an infinite logit (log(1 - p) is computed without 1 - p)
+  for (const bias of [40, -40]) {
+    const saturated = new TintedDecoder('mlp', 1);
+    for (const p of saturated.parameters()) E.nn.assign(p, E.full(p.shape, 0, cpu));
+    const last = saturated.brightness.parameters().at(-1)!; // the brightness bias
+    E.nn.assign(last, E.full(last.shape, bias, cpu));
+    E.nn.assign(saturated.colour.bias!, E.full([3], bias, cpu));
+    const values = await saturated.forward(E.zeros([1, 1], cpu)).toArray();
+    assert.ok(values.every(Number.isFinite), `bias ${bias}: logits finite`);
+    // a = b = bias: p = s(bias)^2, so logit p = bias - ln 2 + O(e^-bias) at +40 and 2 bias + O(e^-40) at -40
+    assertClose([values[0]], [bias > 0 ? bias - Math.log(2) : 2 * bias], 1e-6, 1e-6, `bias ${bias}`);
+  }
+  const small = new TintedDecoder('mlp', 2);
+  const target = E.rand([1, 3, 28, 28], { backend: cpu });
+  const failures = E.gradcheck((z) => E.nn.bceWithLogits(small.forward(z), target), [E.randn([1, 2], { backend: cpu })]);
+  assert.equal(failures, [], 'gradient of the BCE through the tinted decoder');
 });
 
 // ---- Gumbel-softmax and schedules ----------------------------------------------------------------

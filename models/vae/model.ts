@@ -16,7 +16,7 @@
 // the images spread over all K; the usage term tells them apart, and so keeps a discrete encoder from
 // collapsing onto one category for every image (the collapse docs/results-vae.md describes).
 import * as E from '../../engine/index.js';
-import { decoderNetwork, encoderNetwork, type Variant } from './networks.js';
+import { decoderNetwork, encoderNetwork, type DecoderKind, type Variant } from './networks.js';
 import { gumbelSoftmax, oneHotArgmax, reparameterise } from './latents.js';
 
 export type VaeKind = 'continuous' | 'discrete' | 'joint';
@@ -33,6 +33,8 @@ export interface VaeConfig {
   categories: number;
   /** straight-through (hard) Gumbel-softmax samples */
   hard: boolean;
+  /** 'plain' (the assignment's) or 'tinted' (brightness map times a colour, models/vae/networks.ts); absent: plain */
+  decoder?: DecoderKind;
 }
 
 /** What the encoders say about a batch: the Gaussian's parameters and/or the categorical logits. */
@@ -78,7 +80,7 @@ export class Vae extends E.nn.Module {
     const { variant, latent, variables, categories } = config;
     this.continuousEncoder = this.hasContinuous ? this.module('continuous_encoder', encoderNetwork(variant, 2 * latent)) : null;
     this.discreteEncoder = this.hasDiscrete ? this.module('discrete_encoder', encoderNetwork(variant, variables * categories)) : null;
-    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize));
+    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize, config.decoder ?? 'plain'));
   }
 
   get hasContinuous(): boolean {
@@ -146,10 +148,10 @@ export class Vae extends E.nn.Module {
   }
 
   describe(): string {
-    const { kind, variant, latent, variables, categories, hard } = this.config;
+    const { kind, variant, latent, variables, categories, hard, decoder = 'plain' } = this.config;
     const continuous = this.hasContinuous ? `L=${latent}` : '';
     const discrete = this.hasDiscrete ? `N=${variables}xK=${categories}${hard ? ' hard' : ''}` : '';
-    return `Vae(${kind}, ${variant}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
+    return `Vae(${kind}, ${variant}${decoder === 'tinted' ? ' tinted' : ''}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
   }
 }
 
@@ -183,6 +185,7 @@ function checkConfig(config: VaeConfig): void {
   const { kind, variant, latent, variables, categories } = config;
   if (!['continuous', 'discrete', 'joint'].includes(kind)) throw new Error(`Vae: kind "${kind}" is not continuous, discrete or joint`);
   if (!['mlp', 'conv'].includes(variant)) throw new Error(`Vae: variant "${variant}" is not mlp or conv`);
+  if (config.decoder !== undefined && !['plain', 'tinted'].includes(config.decoder)) throw new Error(`Vae: decoder "${config.decoder}" is not plain or tinted`);
   for (const [name, value] of Object.entries({ latent, variables, categories })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Vae: ${name} must be a positive integer, got ${value}`);
   }

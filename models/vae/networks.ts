@@ -5,6 +5,13 @@
 //         decoder in -> linear -> (64, 7, 7) -convT k4 s2 p1-> (32, 14, 14) -convT k4 s2 p1-> (3, 28, 28)
 // Encoders take images (B, 3, 28, 28) and return (B, out); decoders take codes (B, in) and return
 // logits (B, 3, 28, 28): the sigmoid of the assignment's decoder is folded into the loss (bceWithLogits).
+// Two decoder kinds:
+//   plain   the variant's decoder, three output channels (the assignment's)
+//   tinted  the variant's decoder with one output channel, a brightness map a (B, 1, 28, 28), and a linear
+//           map of the code to one colour b (B, 3) per image: pixel p = sigmoid(a) sigmoid(b_c), the way the
+//           data were made (a grey digit times a colour). A plain MLP decoder has to learn colour x shape
+//           with its hidden units; this one gets colour from 3 numbers, which is what makes the colour
+//           controllable early in training (docs/results-vae.md).
 import * as E from '../../engine/index.js';
 import { CHANNELS, COLOURED_PIXELS } from '../data/coloured-mnist.js';
 import { IMAGE_SIDE } from '../data/mnist.js';
@@ -13,6 +20,8 @@ const { nn } = E;
 
 export type Variant = 'mlp' | 'conv';
 export const VARIANTS: readonly Variant[] = ['mlp', 'conv'];
+export type DecoderKind = 'plain' | 'tinted';
+export const DECODER_KINDS: readonly DecoderKind[] = ['plain', 'tinted'];
 
 /** The assignment's MLP hidden sizes, encoder order (the decoder mirrors them). */
 export const MLP_HIDDEN = [512, 256] as const;
@@ -52,8 +61,13 @@ export function encoderNetwork(variant: Variant, outFeatures: number): E.nn.Modu
   );
 }
 
-/** Codes (B, inFeatures) -> image logits (B, 3, 28, 28). */
-export function decoderNetwork(variant: Variant, inFeatures: number): E.nn.Module {
+/** Codes (B, inFeatures) -> image logits (B, 3, 28, 28), plain or tinted. */
+export function decoderNetwork(variant: Variant, inFeatures: number, kind: DecoderKind = 'plain'): E.nn.Module {
+  return kind === 'tinted' ? new TintedDecoder(variant, inFeatures) : variantDecoder(variant, inFeatures, CHANNELS);
+}
+
+/** Codes (B, inFeatures) -> logits (B, channels, 28, 28). */
+function variantDecoder(variant: Variant, inFeatures: number, channels: number): E.nn.Module {
   if (variant === 'mlp') {
     const [h1, h2] = MLP_HIDDEN;
     return new nn.Sequential(
@@ -61,8 +75,8 @@ export function decoderNetwork(variant: Variant, inFeatures: number): E.nn.Modul
       new nn.ReLU(),
       new nn.Linear(h2, h1),
       new nn.ReLU(),
-      new nn.Linear(h1, COLOURED_PIXELS),
-      new nn.Unflatten(1, IMAGE_SHAPE),
+      new nn.Linear(h1, channels * IMAGE_SIDE * IMAGE_SIDE),
+      new nn.Unflatten(1, [channels, IMAGE_SIDE, IMAGE_SIDE]),
     );
   }
   const [c1, c2] = CONV_CHANNELS;
@@ -72,6 +86,50 @@ export function decoderNetwork(variant: Variant, inFeatures: number): E.nn.Modul
     new nn.Unflatten(1, [c2, CONV_SIDE, CONV_SIDE]),
     new nn.ConvTranspose2d(c2, c1, CONV_KERNEL, convOptions),
     new nn.ReLU(),
-    new nn.ConvTranspose2d(c1, CHANNELS, CONV_KERNEL, convOptions),
+    new nn.ConvTranspose2d(c1, channels, CONV_KERNEL, convOptions),
   );
+}
+
+/** log sigmoid(x) = -softplus(-x), finite for any finite x. */
+function logSigmoid(x: E.Tensor): E.Tensor {
+  return E.neg(E.softplus(E.neg(x)));
+}
+
+/** log(exp(x) + exp(y)) without overflow: m + log(exp(x - m) + exp(y - m)), m = max(x, y) (no gradient needed through m). */
+function logAddExp(x: E.Tensor, y: E.Tensor): E.Tensor {
+  const m = E.detach(E.maximum(x, y));
+  return E.add(m, E.log(E.add(E.exp(E.sub(x, m)), E.exp(E.sub(y, m)))));
+}
+
+/**
+ * The tinted decoder: codes (B, in) -> logits (B, 3, 28, 28) of p = sigmoid(a) sigmoid(b_c), with a the
+ * brightness map and b the colour. The logits are log p - log(1 - p), where
+ *   log p       = log sigmoid(a) + log sigmoid(b)
+ *   log (1 - p) = log(sigmoid(-a) + sigmoid(a) sigmoid(-b))   (1 - s(a) s(b), written as a sum of two
+ *                 positive terms, so nothing cancels even when p rounds to 1 in float32)
+ */
+export class TintedDecoder extends nn.Module {
+  readonly brightness: E.nn.Module;
+  readonly colour: E.nn.Linear;
+
+  constructor(
+    readonly variant: Variant,
+    readonly inFeatures: number,
+  ) {
+    super();
+    this.brightness = this.module('brightness', variantDecoder(variant, inFeatures, 1));
+    this.colour = this.module('colour', new nn.Linear(inFeatures, CHANNELS));
+  }
+
+  forward(code: E.Tensor): E.Tensor {
+    const a = this.brightness.forward(code) as E.Tensor; // (B, 1, 28, 28)
+    const b = E.reshape(this.colour.forward(code), [code.shape[0], CHANNELS, 1, 1]); // (B, 3, 1, 1)
+    const logP = E.add(logSigmoid(a), logSigmoid(b)); // (B, 3, 28, 28) by broadcasting
+    const logOneMinusP = logAddExp(logSigmoid(E.neg(a)), E.add(logSigmoid(a), logSigmoid(E.neg(b))));
+    return E.sub(logP, logOneMinusP);
+  }
+
+  describe(): string {
+    return `TintedDecoder(${this.variant}, ${this.inFeatures} -> brightness (1, ${IMAGE_SIDE}, ${IMAGE_SIDE}) x colour (${CHANNELS}))`;
+  }
 }

@@ -43,6 +43,7 @@ const FLAGS = {
   epochs: { default: 5, help: 'training epochs' },
   batch: { default: 16, help: 'images per domain per step' },
   width: { default: 16, help: 'channels of the generators (3 -> width -> width -> 3)' },
+  'gen-kernel': { default: 3, help: "side of the generators' convolutions: 3 (the assignment's) or 1 (each pixel recoloured on its own)" },
   'gen-slope': { default: 0.2, help: "negative slope of the generators' LeakyReLU (0: ReLU, as the assignment)" },
   'centre-input': { default: true, help: 'generators read 2x - 1 in [-1, 1] instead of x in [0, 1]' },
   'disc-widths': { default: '8,16', help: 'channels of the discriminator convolutions, comma-separated' },
@@ -76,6 +77,7 @@ const ASSIGNMENT_PRESET: Partial<Flags> = {
   epochs: 150,
   batch: 128,
   width: 64,
+  'gen-kernel': 3,
   'gen-slope': 0,
   'centre-input': false,
   'disc-widths': '16,32',
@@ -104,6 +106,7 @@ function modelConfig(flags: Flags): CycleGanConfig {
   const widths = flags['disc-widths'].split(',').map(Number);
   return {
     generatorWidth: flags.width,
+    generatorKernel: flags['gen-kernel'],
     generatorSlope: flags['gen-slope'],
     centreInput: flags['centre-input'],
     discriminatorWidths: widths,

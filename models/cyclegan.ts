@@ -2,7 +2,11 @@
 // in colour sigma(d)), learned without paired images. Four networks:
 //   G_AB, G_BA  generators, x (B, 3, 28, 28) -> (B, 3, 28, 28): conv 3x3 3 -> w -> w -> 3 (padding 1, ReLU
 //               between, or LeakyReLU with generatorSlope > 0; sigmoid out), so the image keeps its size
-//               and the network only repaints it
+//               and the network only repaints it. With generatorKernel 1 every layer is 1x1: the generator
+//               is one small network applied to each pixel's colour on its own, a pure recolouring. It
+//               cannot move strokes, nor hide the source image in faint patterns for the cycle to read back
+//               (CycleGAN's "steganography", Chu et al., 2017), and with the cycle term it cannot paint two
+//               source colours alike, since the way back sees nothing but the pixel's new colour.
 //   D_A, D_B    discriminators, x (B, 3, 28, 28) -> score (B, 1): conv 3x3 layers widening the channels
 //               (LeakyReLU 0.2 after each), a 2x2 max-pool, then linear -> ReLU (h) -> linear
 //               Optionally conditioned on the digit a frozen digit network reads in x (a "labeller", trained
@@ -47,7 +51,7 @@ export interface Labeller {
 const { nn } = E;
 
 const KERNEL = 3;
-const PADDING = 1;
+const PADDING = 1; // (KERNEL - 1) / 2: keeps the size
 const POOL = 2;
 /**
  * The discriminators' convolutions are followed by LeakyReLU(0.2), as CycleGAN's: with plain ReLU a
@@ -72,20 +76,14 @@ export class Generator extends nn.Module {
     readonly slope = 0,
     /** feed the convolutions 2x - 1 in [-1, 1] (CycleGAN's input range) instead of x in [0, 1] */
     readonly centreInput = false,
+    /** side of every convolution: 3 (the assignment's) or 1 (a per-pixel recolouring); odd, so padding keeps the size */
+    readonly kernel = KERNEL,
   ) {
     super();
+    if (!Number.isInteger(kernel) || kernel < 1 || kernel % 2 === 0) throw new Error(`Generator: kernel ${kernel} must be a positive odd integer`);
     const activation = () => (slope > 0 ? new nn.LeakyReLU(slope) : new nn.ReLU());
-    this.net = this.module(
-      'net',
-      new nn.Sequential(
-        new nn.Conv2d(CHANNELS, width, KERNEL, { padding: PADDING }),
-        activation(),
-        new nn.Conv2d(width, width, KERNEL, { padding: PADDING }),
-        activation(),
-        new nn.Conv2d(width, CHANNELS, KERNEL, { padding: PADDING }),
-        new nn.Sigmoid(),
-      ),
-    );
+    const conv = (from: number, to: number) => new nn.Conv2d(from, to, kernel, { padding: (kernel - 1) / 2 });
+    this.net = this.module('net', new nn.Sequential(conv(CHANNELS, width), activation(), conv(width, width), activation(), conv(width, CHANNELS), new nn.Sigmoid()));
   }
 
   /**
@@ -99,7 +97,7 @@ export class Generator extends nn.Module {
   }
 
   describe(): string {
-    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS}${this.slope > 0 ? `, leaky ${this.slope}` : ''})`;
+    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS}, ${this.kernel}x${this.kernel}${this.slope > 0 ? `, leaky ${this.slope}` : ''})`;
   }
 }
 
@@ -292,6 +290,8 @@ export type TrainingOrder = 'assignment' | 'joint';
 
 export interface CycleGanConfig {
   generatorWidth: number;
+  /** side of the generators' convolutions: 3, or 1 for a per-pixel recolouring; absent: 3 */
+  generatorKernel?: number;
   /** negative slope of the generators' hidden activations; 0 is ReLU */
   generatorSlope: number;
   /** the generators read 2x - 1 instead of x */
@@ -326,8 +326,9 @@ export class CycleGan extends nn.Module {
     super();
     checkConfig(config);
     const { generatorWidth, generatorSlope, centreInput, discriminatorWidths, discriminatorHidden, history } = config;
-    this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput));
-    this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput));
+    const kernel = config.generatorKernel ?? KERNEL;
+    this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput, kernel));
+    this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput, kernel));
     const classes = config.labelled ? DIGITS : 0;
     this.dA = this.module('D_A', new Discriminator(discriminatorWidths, discriminatorHidden, classes));
     this.dB = this.module('D_B', new Discriminator(discriminatorWidths, discriminatorHidden, classes));

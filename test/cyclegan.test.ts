@@ -26,7 +26,7 @@ import {
   trainStep,
   type ChoiceSource,
   type CycleGanConfig,
-  type Generator,
+  Generator,
 } from '../models/cyclegan.js';
 import { evaluateTranslation } from '../models/cyclegan-metrics.js';
 import { DigitClassifier } from '../models/classifier.js';
@@ -248,6 +248,24 @@ test('conditioned discriminator: score = w.h + b + p^T V h, linear in p; labelle
   const gan = new CycleGan({ ...TINY, labelled: true });
   assert.throws(() => gan.discriminate('A', x), /needs attachLabeller/);
   assert.throws(() => new CycleGan(TINY).attachLabeller(new DigitClassifier()), /labelled = false/);
+});
+
+test('a 1x1 generator recolours each pixel on its own: changing one pixel changes only that pixel', async () => {
+  E.manualSeed(8);
+  const generator = new Generator(4, 0.2, true, 1);
+  const x = E.rand([1, ...IMAGE]);
+  const values = Array.from(await x.toArray());
+  const pixel = 5 * 28 + 9; // row 5, column 9
+  for (let c = 0; c < 3; c++) values[c * 784 + pixel] = 1 - values[c * 784 + pixel];
+  const [before, after] = await Promise.all([generator.forward(x).toArray(), generator.forward(E.fromValues(values, [1, ...IMAGE])).toArray()]);
+  const changedAt = [...before.keys()].filter((i) => before[i] !== after[i]).map((i) => i % 784);
+  assert.ok(changedAt.length > 0, 'the changed pixel changes');
+  assert.equal([...new Set(changedAt)], [pixel]);
+  // the 3x3 generator of the same width spreads the change to the neighbours
+  const spread = new Generator(4, 0.2, true, 3);
+  const [b3, a3] = await Promise.all([spread.forward(x).toArray(), spread.forward(E.fromValues(values, [1, ...IMAGE])).toArray()]);
+  assert.ok(new Set([...b3.keys()].filter((i) => b3[i] !== a3[i]).map((i) => i % 784)).size > 1);
+  assert.throws(() => new Generator(4, 0, false, 2), /kernel 2 must be a positive odd integer/);
 });
 
 // ---- metrics ---------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // epoch: train and test loss terms, colour metrics), checkpoint, figures, colour-control.json and
 // report.html. A second command draws new digits in a chosen colour from a trained run.
 //
-//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted] [--epochs 3]
+//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted|tinted-split] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
 //        [--capacity Cc,Cd] [--capacity-ramp Sc-Ec,Sd-Ed] [--gamma 30] [--usage 0] [--seed 0] [--data embedded|<dir>] [--preset assignment]
 //        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]

@@ -141,6 +141,7 @@ test('conv2d and convTranspose2d are adjoint: <conv2d(x, w), y> = <x, convTransp
 const convCases: [string, (x: E.Tensor, w: E.Tensor, b: E.Tensor) => E.Tensor, number[][]][] = [
   ['conv2d stride 2 padding 1', (x, w, b) => E.conv2d(x, w, b, { stride: 2, padding: 1 }), [[2, 3, 5, 7], [5, 3, 3, 3], [5]]],
   ['conv2d rectangular kernel, stride [2, 1], padding 2, dilation 2', (x, w, b) => E.conv2d(x, w, b, { stride: [2, 1], padding: 2, dilation: 2 }), [[2, 3, 5, 7], [5, 3, 3, 2], [5]]],
+  ['conv2d 1x1 kernel (a per-pixel map, as the 1x1 generator)', (x, w, b) => E.conv2d(x, w, b), [[2, 3, 5, 7], [4, 3, 1, 1], [4]]],
   ['conv2d 5 -> 3 channels, 4x4 kernel, stride 2, padding 1', (x, w, b) => E.conv2d(x, w, b, { stride: 2, padding: 1 }), [[1, 5, 5, 7], [3, 5, 4, 4], [3]]],
   ['convTranspose2d stride 2 padding 1 outputPadding 1', (x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), [[2, 3, 5, 7], [3, 5, 3, 3], [5]]],
   ['convTranspose2d 4x4 kernel stride 2 padding 1 (the decoder up-step)', (x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [[2, 5, 5, 7], [5, 3, 4, 4], [3]]],

@@ -117,6 +117,27 @@ test('tinted decoder: sigmoid(logits) = sigmoid(a) sigmoid(b) per channel, finit
   assert.equal(failures, [], 'gradient of the BCE through the tinted decoder');
 });
 
+test('tinted-split decoder: the colour factor reads only its slice of the code', async () => {
+  E.manualSeed(22);
+  const decoder = new TintedDecoder('mlp', 6, { start: 2, length: 3 });
+  assert.equal(decoder.colour.weight.shape, [3, 3]);
+  const codes = [[0.5, -1, 1, 0, 0, 2], [-2, 3, 1, 0, 0, -1]]; // the same entries 2..4, the rest differ
+  const colourFactor = async (values: number[]) => {
+    const code = E.fromValues(values, [1, 6], cpu);
+    const p = await E.sigmoid(decoder.forward(code)).toArray();
+    const a = await E.sigmoid(decoder.brightness.forward(code) as E.Tensor).toArray();
+    return [0, 1, 2].map((c) => p[c * 784 + 100] / a[100]); // sigmoid(b_c), read at pixel 100
+  };
+  const [first, second] = [await colourFactor(codes[0]), await colourFactor(codes[1])];
+  assertClose(second, first, 1e-12, 1e-12, 'same colour slice, same colour');
+  const third = await colourFactor([0.5, -1, 0, 1, 0, 2]);
+  assert.ok(third.some((v, c) => Math.abs(v - first[c]) > 1e-6), 'another colour slice, another colour');
+  assert.throws(() => new TintedDecoder('mlp', 6, { start: 4, length: 3 }), /colour input \[4, 7\) is not inside/);
+  const joint = new Vae({ kind: 'joint', variant: 'mlp', latent: 2, variables: 2, categories: 3, hard: false, decoder: 'tinted-split' });
+  assert.equal((joint.decoder as TintedDecoder).colourInput, { start: 2, length: 3 });
+  assert.throws(() => new Vae({ kind: 'continuous', variant: 'mlp', latent: 2, variables: 1, categories: 2, hard: false, decoder: 'tinted-split' }), /continuous model has none/);
+});
+
 // ---- Gumbel-softmax and schedules ----------------------------------------------------------------
 
 test('gumbelSoftmax is softmax((logits + g) / tau) per variable on the same Gumbel noise', async () => {

@@ -33,7 +33,7 @@ export interface VaeConfig {
   categories: number;
   /** straight-through (hard) Gumbel-softmax samples */
   hard: boolean;
-  /** 'plain' (the assignment's) or 'tinted' (brightness map times a colour, models/vae/networks.ts); absent: plain */
+  /** 'plain' (the assignment's), 'tinted' or 'tinted-split' (brightness map times a colour, models/vae/networks.ts); absent: plain */
   decoder?: DecoderKind;
 }
 
@@ -80,7 +80,9 @@ export class Vae extends E.nn.Module {
     const { variant, latent, variables, categories } = config;
     this.continuousEncoder = this.hasContinuous ? this.module('continuous_encoder', encoderNetwork(variant, 2 * latent)) : null;
     this.discreteEncoder = this.hasDiscrete ? this.module('discrete_encoder', encoderNetwork(variant, variables * categories)) : null;
-    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize, config.decoder ?? 'plain'));
+    // tinted-split paints from the first categorical variable, which follows the continuous part in the code
+    const colourInput = config.decoder === 'tinted-split' ? { start: this.hasContinuous ? latent : 0, length: categories } : undefined;
+    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize, config.decoder ?? 'plain', colourInput));
   }
 
   get hasContinuous(): boolean {
@@ -151,7 +153,7 @@ export class Vae extends E.nn.Module {
     const { kind, variant, latent, variables, categories, hard, decoder = 'plain' } = this.config;
     const continuous = this.hasContinuous ? `L=${latent}` : '';
     const discrete = this.hasDiscrete ? `N=${variables}xK=${categories}${hard ? ' hard' : ''}` : '';
-    return `Vae(${kind}, ${variant}${decoder === 'tinted' ? ' tinted' : ''}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
+    return `Vae(${kind}, ${variant}${decoder === 'plain' ? '' : ` ${decoder}`}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
   }
 }
 
@@ -185,7 +187,10 @@ function checkConfig(config: VaeConfig): void {
   const { kind, variant, latent, variables, categories } = config;
   if (!['continuous', 'discrete', 'joint'].includes(kind)) throw new Error(`Vae: kind "${kind}" is not continuous, discrete or joint`);
   if (!['mlp', 'conv'].includes(variant)) throw new Error(`Vae: variant "${variant}" is not mlp or conv`);
-  if (config.decoder !== undefined && !['plain', 'tinted'].includes(config.decoder)) throw new Error(`Vae: decoder "${config.decoder}" is not plain or tinted`);
+  if (config.decoder !== undefined && !['plain', 'tinted', 'tinted-split'].includes(config.decoder)) {
+    throw new Error(`Vae: decoder "${config.decoder}" is not plain, tinted or tinted-split`);
+  }
+  if (config.decoder === 'tinted-split' && kind === 'continuous') throw new Error('Vae: decoder "tinted-split" paints from a categorical variable; a continuous model has none');
   for (const [name, value] of Object.entries({ latent, variables, categories })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Vae: ${name} must be a positive integer, got ${value}`);
   }

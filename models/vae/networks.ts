@@ -12,6 +12,9 @@
 //           data were made (a grey digit times a colour). A plain MLP decoder has to learn colour x shape
 //           with its hidden units; this one gets colour from 3 numbers, which is what makes the colour
 //           controllable early in training (docs/results-vae.md).
+//   tinted-split  as tinted, but the colour b reads only the code's first categorical variable (K one-hot
+//           entries) while the brightness map reads the whole code: the colour can then only come from that
+//           variable, which makes it the model's colour knob (discrete and joint models).
 import * as E from '../../engine/index.js';
 import { CHANNELS, COLOURED_PIXELS } from '../data/coloured-mnist.js';
 import { IMAGE_SIDE } from '../data/mnist.js';
@@ -20,8 +23,14 @@ const { nn } = E;
 
 export type Variant = 'mlp' | 'conv';
 export const VARIANTS: readonly Variant[] = ['mlp', 'conv'];
-export type DecoderKind = 'plain' | 'tinted';
-export const DECODER_KINDS: readonly DecoderKind[] = ['plain', 'tinted'];
+export type DecoderKind = 'plain' | 'tinted' | 'tinted-split';
+export const DECODER_KINDS: readonly DecoderKind[] = ['plain', 'tinted', 'tinted-split'];
+
+/** The part of the code a tinted decoder's colour head reads: `length` entries from `start`. */
+export interface CodeSlice {
+  start: number;
+  length: number;
+}
 
 /** The assignment's MLP hidden sizes, encoder order (the decoder mirrors them). */
 export const MLP_HIDDEN = [512, 256] as const;
@@ -61,9 +70,13 @@ export function encoderNetwork(variant: Variant, outFeatures: number): E.nn.Modu
   );
 }
 
-/** Codes (B, inFeatures) -> image logits (B, 3, 28, 28), plain or tinted. */
-export function decoderNetwork(variant: Variant, inFeatures: number, kind: DecoderKind = 'plain'): E.nn.Module {
-  return kind === 'tinted' ? new TintedDecoder(variant, inFeatures) : variantDecoder(variant, inFeatures, CHANNELS);
+/**
+ * Codes (B, inFeatures) -> image logits (B, 3, 28, 28), plain or tinted; `colourInput` is the slice of the
+ * code a tinted decoder paints from (default: all of it).
+ */
+export function decoderNetwork(variant: Variant, inFeatures: number, kind: DecoderKind = 'plain', colourInput?: CodeSlice): E.nn.Module {
+  if (kind === 'plain') return variantDecoder(variant, inFeatures, CHANNELS);
+  return new TintedDecoder(variant, inFeatures, colourInput);
 }
 
 /** Codes (B, inFeatures) -> logits (B, channels, 28, 28). */
@@ -111,19 +124,29 @@ function logAddExp(x: E.Tensor, y: E.Tensor): E.Tensor {
 export class TintedDecoder extends nn.Module {
   readonly brightness: E.nn.Module;
   readonly colour: E.nn.Linear;
+  readonly colourInput: CodeSlice;
 
   constructor(
     readonly variant: Variant,
     readonly inFeatures: number,
+    colourInput: CodeSlice = { start: 0, length: inFeatures },
   ) {
     super();
+    const { start, length } = colourInput;
+    if (!(Number.isInteger(start) && Number.isInteger(length) && start >= 0 && length >= 1 && start + length <= inFeatures)) {
+      throw new Error(`TintedDecoder: colour input [${start}, ${start + length}) is not inside the code's ${inFeatures} entries`);
+    }
+    this.colourInput = colourInput;
     this.brightness = this.module('brightness', variantDecoder(variant, inFeatures, 1));
-    this.colour = this.module('colour', new nn.Linear(inFeatures, CHANNELS));
+    this.colour = this.module('colour', new nn.Linear(length, CHANNELS));
   }
 
   forward(code: E.Tensor): E.Tensor {
+    const B = code.shape[0];
+    const { start, length } = this.colourInput;
+    const colourCode = length === this.inFeatures ? code : E.slice(code, [0, start], [B, length]);
     const a = this.brightness.forward(code) as E.Tensor; // (B, 1, 28, 28)
-    const b = E.reshape(this.colour.forward(code), [code.shape[0], CHANNELS, 1, 1]); // (B, 3, 1, 1)
+    const b = E.reshape(this.colour.forward(colourCode), [B, CHANNELS, 1, 1]); // (B, 3, 1, 1)
     const logP = E.add(logSigmoid(a), logSigmoid(b)); // (B, 3, 28, 28) by broadcasting
     const logOneMinusP = logAddExp(logSigmoid(E.neg(a)), E.add(logSigmoid(a), logSigmoid(E.neg(b))));
     return E.sub(logP, logOneMinusP);

@@ -5,9 +5,9 @@
 //   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted|tinted-split] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
 //        [--capacity Cc,Cd] [--capacity-ramp Sc-Ec,Sd-Ed] [--gamma 30] [--usage 0] [--seed 0] [--data embedded|<dir>] [--preset assignment]
-//        [--control mixture-4] [--fit train|test] [--name <run>] [--resume]
+//        [--control mixture-4] [--fit train|test] [--discrete-draw variables|combinations] [--name <run>] [--resume]
 //   node dist/experiments/vae.mjs sample --name <run> --colour <name|index> [--count 64] [--seed 0] [--out <file.png>]
-//   node dist/experiments/vae.mjs control --name <run> [--control gaussian,mixture-4,...] [--fit train|test] [--seed 0]
+//   node dist/experiments/vae.mjs control --name <run> [--control gaussian,mixture-4,...] [--fit train|test] [--discrete-draw ...] [--seed 0]
 //
 // --control picks the colour-selection mechanism (models/vae/control.ts: gaussian, gaussian-<scale>,
 // mixture-<k>, means) and --fit the images its summary is fitted to; the run's report, metrics and
@@ -41,7 +41,8 @@ import type { CapacityRamp } from '../models/vae/latents.js';
 import { stepSettings, trainStep, type CapacitySchedule, type LossValues } from '../models/vae/train.js';
 import { combinationsUsed, evaluateSet, reconstructionKeepsColour, variableAccuracies, type TestEvaluation } from '../models/vae/evaluate.js';
 import {
-  CONTROL_FITS, CONTROL_SAMPLES_PER_COLOUR, DEFAULT_CONTROL_FIT, DEFAULT_CONTROL_MECHANISM, colourControlAccuracy, fitColourControl, parseControlMechanism, sampleColour,
+  CONTROL_FITS, CONTROL_SAMPLES_PER_COLOUR, DEFAULT_CONTROL_FIT, DEFAULT_CONTROL_MECHANISM, DEFAULT_DISCRETE_DRAW, DISCRETE_DRAWS, colourControlAccuracy, fitColourControl, parseControlMechanism, sampleColour,
+  type DiscreteDraw,
   type ColourControl, type ControlFit,
 } from '../models/vae/control.js';
 import { colourSamplesFigure, combinationFigures, latentFigures, lossFigures, reconstructionFigure, traversalFigures } from '../models/vae/figures.js';
@@ -68,12 +69,13 @@ interface TrainOptions {
   /** colour-selection mechanism and the set it is fitted to (models/vae/control.ts) */
   control: string;
   fit: ControlFit;
+  discreteDraw: DiscreteDraw;
   name: string;
 }
 
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
-const VALUE_FLAGS = ['model', 'variant', 'decoder', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit'];
+const VALUE_FLAGS = ['model', 'variant', 'decoder', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit', 'discrete-draw'];
 const BOOLEAN_FLAGS = ['hard', 'resume', 'batch-sum'];
 
 // ---- command line ------------------------------------------------------------------------------------
@@ -140,10 +142,10 @@ function parseRamps(text: string): [CapacityRamp, CapacityRamp] {
 }
 
 /** --control (checked here, so a typo fails before training) and --fit. */
-function controlOptions(flags: Map<string, string>): { control: string; fit: ControlFit } {
+function controlOptions(flags: Map<string, string>): { control: string; fit: ControlFit; discreteDraw: DiscreteDraw } {
   const control = flags.get('control') ?? DEFAULT_CONTROL_MECHANISM;
   parseControlMechanism(control);
-  return { control, fit: choice(flags, 'fit', CONTROL_FITS, DEFAULT_CONTROL_FIT) };
+  return { control, fit: choice(flags, 'fit', CONTROL_FITS, DEFAULT_CONTROL_FIT), discreteDraw: choice(flags, 'discrete-draw', DISCRETE_DRAWS, DEFAULT_DISCRETE_DRAW) };
 }
 
 function trainOptions(flags: Map<string, string>): TrainOptions {
@@ -203,6 +205,7 @@ interface Measurement {
 interface ControlSetting {
   control: string;
   fit: ControlFit;
+  discreteDraw: DiscreteDraw;
   sets: Record<ControlFit, ColouredDigits>;
 }
 
@@ -210,7 +213,7 @@ interface ControlSetting {
 async function fitControl(model: Vae, testEvaluation: TestEvaluation, setting: ControlSetting, batch: number, tau: number): Promise<ColourControl> {
   const data = setting.sets[setting.fit];
   const evaluation = setting.fit === 'test' ? testEvaluation : await evaluateSet(model, data, batch, tau);
-  return fitColourControl(model, evaluation, data, setting.control, setting.fit);
+  return fitColourControl(model, evaluation, data, setting.control, setting.fit, setting.discreteDraw);
 }
 
 /** Every test metric of the issue: loss terms, reconstruction colour, colour control, variable accuracies. */
@@ -250,7 +253,7 @@ async function train(options: TrainOptions): Promise<void> {
   const grey = loadMnist({ data: options.data });
   const trainSet = vaeDataset(grey.train, TRAIN_COLOUR_SEED);
   const testSet = vaeDataset(grey.test, TEST_COLOUR_SEED);
-  const setting: ControlSetting = { control: options.control, fit: options.fit, sets: { train: trainSet, test: testSet } };
+  const setting: ControlSetting = { control: options.control, fit: options.fit, discreteDraw: options.discreteDraw, sets: { train: trainSet, test: testSet } };
   const model = new Vae(config);
   const optimizer = new E.optim.Adam(model.parameters(), { lr });
   const stepsPerEpoch = Math.ceil(trainSet.count / batch);
@@ -364,6 +367,7 @@ async function compareControls(flags: Map<string, string>): Promise<void> {
   const mechanisms = (flags.get('control') ?? DEFAULT_CONTROL_MECHANISM).split(',');
   mechanisms.forEach(parseControlMechanism);
   const fit = choice(flags, 'fit', CONTROL_FITS, DEFAULT_CONTROL_FIT);
+  const discreteDraw = choice(flags, 'discrete-draw', DISCRETE_DRAWS, DEFAULT_DISCRETE_DRAW);
   const seed = numberFlag(flags, 'seed', DEFAULTS.seed);
   const { options, model } = await loadRun('control', name);
   const grey = loadMnist({ data: options.data });
@@ -375,7 +379,7 @@ async function compareControls(flags: Map<string, string>): Promise<void> {
   for (const mechanism of mechanisms) {
     const start = performance.now();
     E.manualSeed(seed);
-    const control = fitColourControl(model, evaluation, sets[fit], mechanism, fit);
+    const control = fitColourControl(model, evaluation, sets[fit], mechanism, fit, discreteDraw);
     const { perColour, mean, min } = await colourControlAccuracy(model, control);
     const percent = (x: number) => (100 * x).toFixed(1);
     console.log([mechanism, percent(mean), percent(min), ...perColour.map(percent), ((performance.now() - start) / 1000).toFixed(1)].join('\t'));

@@ -221,6 +221,16 @@ test('colourCodes: a collapsed cluster gives its mean, a one-category frequency 
   const codes = await colourCodes(model, { clusters, categoryFrequencies }, 4, 3);
   const one = [4, -4, 0, 1, 0, 0, 0, 1]; // mean of colour 4, then one-hots of categories 1 and 2
   assert.equal(Array.from(codes), [...one, ...one, ...one]);
+  // whole combinations: each code is one of the colour's combinations, both variables from the same one
+  // (independent per-variable draws from these two would also give [0, 2] and [1, 1])
+  const combinations = Array.from({ length: 10 }, () => [[0, 1], [1, 2]]);
+  const drawn = await colourCodes(model, { clusters, categoryFrequencies, combinations }, 4, 200);
+  const seen = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const discrete = Array.from(drawn.subarray(i * 8 + 2, i * 8 + 8));
+    seen.add(JSON.stringify([discrete.slice(0, 3).indexOf(1), discrete.slice(3).indexOf(1)]));
+  }
+  assert.equal([...seen].sort(), ['[0,1]', '[1,2]']);
   model.dispose();
 });
 

@@ -12,8 +12,10 @@
 //                        means         every fitted image's mu itself (weight 1/n, no spread)
 //                      A "kept-" prefix (e.g. "kept-mixture-16") fits only the images whose reconstruction
 //                      has their colour, so codes the decoder paints another colour are left out.
-//   discrete latent    for each variable, the frequency of each category among those images' argmax
-//                      categories; each variable is drawn independently from its frequencies
+//   discrete latent    DiscreteDraw 'variables': for each variable, the frequency of each category among
+//                      those images' argmax categories; each variable is drawn independently from its
+//                      frequencies. 'combinations': the whole argmax combination of one of those images,
+//                      drawn uniformly, so variables that hold the colour together stay together.
 // (the joint model draws both parts). The summary is plain JSON (colour-control.json in a run), so the
 // `sample` command needs only the checkpoint and this file. Colour-control accuracy: decode 100 codes
 // per colour and count the decodes whose colour (models/colour.ts) is the one asked for.
@@ -46,7 +48,14 @@ export interface ColourControl {
   clusters?: ColourCluster[];
   /** per palette colour, per variable, K category frequencies; absent without a discrete latent */
   categoryFrequencies?: number[][][];
+  /** per palette colour, the argmax combinations (N categories each) of its fitted images; present with DiscreteDraw 'combinations' */
+  combinations?: number[][][];
 }
+
+/** How a colour's discrete codes are drawn (see the file's header). */
+export type DiscreteDraw = 'variables' | 'combinations';
+export const DISCRETE_DRAWS: readonly DiscreteDraw[] = ['variables', 'combinations'];
+export const DEFAULT_DISCRETE_DRAW: DiscreteDraw = 'variables';
 
 /** Added to the covariance's diagonal so a colour whose means collapse onto a point still factorises. */
 const COVARIANCE_RIDGE = 1e-6;
@@ -91,8 +100,16 @@ function parseMixtureKind(body: string, text: string): ControlMechanism {
  * Fits each colour's mixture and category frequencies from an evaluation of `data` (the fit set),
  * with the continuous mechanism named by `mechanism` (see parseControlMechanism).
  */
-export function fitColourControl(model: Vae, evaluation: TestEvaluation, data: ColouredDigits, mechanism = DEFAULT_CONTROL_MECHANISM, fit: ControlFit = DEFAULT_CONTROL_FIT): ColourControl {
-  const control: ColourControl = { mechanism: `${mechanism} fitted on ${fit}` };
+export function fitColourControl(
+  model: Vae,
+  evaluation: TestEvaluation,
+  data: ColouredDigits,
+  mechanism = DEFAULT_CONTROL_MECHANISM,
+  fit: ControlFit = DEFAULT_CONTROL_FIT,
+  discreteDraw: DiscreteDraw = DEFAULT_DISCRETE_DRAW,
+): ColourControl {
+  const drawn = model.hasDiscrete && discreteDraw === 'combinations' ? ', whole combinations' : '';
+  const control: ColourControl = { mechanism: `${mechanism} fitted on ${fit}${drawn}` };
   const { mechanism: kind, keptOnly } = parseControlMechanism(mechanism);
   const all = PALETTE.map((_, c) => [...data.colour.keys()].filter((i) => data.colour[i] === c));
   const empty = all.findIndex((m) => m.length < 2);
@@ -112,6 +129,7 @@ export function fitColourControl(model: Vae, evaluation: TestEvaluation, data: C
         return counts.map((n) => n / rows.length);
       }),
     );
+    if (discreteDraw === 'combinations') control.combinations = members.map((rows) => rows.map((i) => Array.from(categories.subarray(i * N, (i + 1) * N))));
   }
   return control;
 }
@@ -268,11 +286,21 @@ export async function colourCodes(model: Vae, control: ColourControl, colour: nu
     offset = L;
   }
   if (model.hasDiscrete) {
+    const combinations = control.combinations?.[colour];
     const frequencies = control.categoryFrequencies?.[colour];
-    if (!frequencies) throw new Error(`colourCodes: the colour control has no category frequencies for colour ${colour}`);
-    const uniforms = await readAndDispose(E.rand([count, N]));
-    for (let i = 0; i < count; i++) {
-      for (let v = 0; v < N; v++) codes[i * model.codeSize + offset + v * K + drawCategory(frequencies[v], uniforms[i * N + v])] = 1;
+    if (combinations) {
+      if (combinations.length === 0) throw new Error(`colourCodes: the colour control has no combinations for colour ${colour}`);
+      const uniforms = await readAndDispose(E.rand([count]));
+      for (let i = 0; i < count; i++) {
+        const combination = combinations[Math.min(combinations.length - 1, Math.floor(uniforms[i] * combinations.length))];
+        combination.forEach((category, v) => (codes[i * model.codeSize + offset + v * K + category] = 1));
+      }
+    } else {
+      if (!frequencies) throw new Error(`colourCodes: the colour control has no category frequencies for colour ${colour}`);
+      const uniforms = await readAndDispose(E.rand([count, N]));
+      for (let i = 0; i < count; i++) {
+        for (let v = 0; v < N; v++) codes[i * model.codeSize + offset + v * K + drawCategory(frequencies[v], uniforms[i * N + v])] = 1;
+      }
     }
   }
   return codes;

@@ -56,7 +56,7 @@ const FLAGS = {
   history: { default: 50, help: 'generated images kept per discriminator (0: off)' },
   labeller: {
     default: '',
-    help: "a digit classifier checkpoint that conditions both discriminators (projection); must not be the judging --classifier (train one with `npm run classifier -- --seed 7 --name digit-features`); '': unconditioned",
+    help: "a digit classifier checkpoint that conditions both discriminators (projection), not the judging --classifier; '': unconditioned",
   },
   order: { default: 'joint', help: "'joint' (both generators, then both discriminators) or 'assignment' (D_A, G_BA, D_B, G_AB)" },
   lr: { default: 3e-4, help: 'Adam learning rate of all four networks' },
@@ -169,14 +169,18 @@ async function classifierFor(flags: Flags, mnist: ReturnType<typeof loadMnist>):
   return model;
 }
 
+/** How the labeller of docs/results-cyclegan.md was trained (runs/digit-features/classifier.safetensors). */
+const LABELLER_COMMAND = 'npm run classifier -- --seed 7 --epochs 4 --decay-every 3 --name digit-features';
+
 /**
  * The frozen digit network that conditions the discriminators. It must be another network than the judge,
  * so that the metrics do not read the translations with the very network the training listened to.
  */
 async function labellerFor(flags: Flags): Promise<DigitClassifier> {
   if (resolve(flags.labeller) === resolve(flags.classifier)) {
-    throw new Error(`${SCRIPT}: --labeller ${flags.labeller} is the judging classifier; train a separate one (npm run classifier -- --seed 7 --name digit-features)`);
+    throw new Error(`${SCRIPT}: --labeller ${flags.labeller} is the judging classifier; train a separate one: ${LABELLER_COMMAND}`);
   }
+  if (!existsSync(flags.labeller)) throw new Error(`${SCRIPT}: --labeller ${flags.labeller} does not exist; train it with \`${LABELLER_COMMAND}\``);
   const { model, testAccuracy } = await loadClassifier(flags.labeller);
   for (const p of model.parameters()) p.requiresGrad = false;
   model.eval();

@@ -60,6 +60,7 @@ const FLAGS = {
   },
   order: { default: 'joint', help: "'joint' (both generators, then both discriminators) or 'assignment' (D_A, G_BA, D_B, G_AB)" },
   lr: { default: 3e-4, help: 'Adam learning rate of all four networks' },
+  'decay-epochs': { default: 0, help: "the last this many epochs decay the learning rate linearly towards 0 (CycleGAN's 'linear' policy); 0: constant" },
   beta1: { default: 0.5, help: "Adam's beta1" },
   beta2: { default: 0.999, help: "Adam's beta2" },
   seed: { default: 1, help: 'seed of the weights, domain split, data order and history choices' },
@@ -280,6 +281,16 @@ function writeCycleGanReport(dir: string, config: Record<string, unknown>, histo
   });
 }
 
+/** Constant, or CycleGAN's linear decay over the last --decay-epochs epochs; a function of the epoch, so --resume follows it. */
+function learningRateSchedule(flags: Flags): E.optim.LrSchedule | undefined {
+  const decayEpochs = flags['decay-epochs'];
+  if (decayEpochs === 0) return undefined;
+  if (!Number.isInteger(decayEpochs) || decayEpochs < 0 || decayEpochs > flags.epochs) {
+    throw new Error(`${SCRIPT}: --decay-epochs must be an integer from 0 to --epochs (${flags.epochs}), got ${decayEpochs}`);
+  }
+  return E.optim.linearDecayLr(flags.lr, { constantEpochs: flags.epochs - decayEpochs, decayEpochs });
+}
+
 // ---- the run ----------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -322,6 +333,7 @@ async function main(): Promise<void> {
     optimizers,
     resume: flags.resume,
     config: runConfig,
+    schedule: learningRateSchedule(flags),
     trainEpoch: async ({ epoch, progress }) => {
       if (!historySynced) {
         await Promise.all([gan.historyA.syncFromState(), gan.historyB.syncFromState()]);

@@ -141,7 +141,7 @@ function parseRamps(text: string): [CapacityRamp, CapacityRamp] {
   return ramps.map(([start, end]) => [start, end] as const) as [CapacityRamp, CapacityRamp];
 }
 
-/** --control (checked here, so a typo fails before training) and --fit. */
+/** --control (checked here, so a typo fails before training), --fit and --discrete-draw. */
 function controlOptions(flags: Map<string, string>): { control: string; fit: ControlFit; discreteDraw: DiscreteDraw } {
   const control = flags.get('control') ?? DEFAULT_CONTROL_MECHANISM;
   parseControlMechanism(control);

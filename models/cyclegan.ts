@@ -321,6 +321,8 @@ export class CycleGan extends nn.Module {
   readonly dB: Discriminator;
   readonly historyA: HistoryBuffer;
   readonly historyB: HistoryBuffer;
+  /** the frozen digit network of a labelled model (attachLabeller); not a module, so not in the checkpoint */
+  private labeller: Labeller | null = null;
 
   constructor(readonly config: CycleGanConfig) {
     super();
@@ -348,8 +350,6 @@ export class CycleGan extends nn.Module {
     if (!this.config.labelled) throw new Error('CycleGan.attachLabeller: the model was configured with labelled = false');
     this.labeller = labeller;
   }
-
-  private labeller: Labeller | null = null;
 
   /** D_A's or D_B's score of images x (B, 3, 28, 28), with the labeller's class probabilities when labelled. */
   discriminate(domain: 'A' | 'B', x: E.Tensor): E.Tensor {

@@ -2,7 +2,7 @@
 // epoch: train and test loss terms, colour metrics), checkpoint, figures, colour-control.json and
 // report.html. A second command draws new digits in a chosen colour from a trained run.
 //
-//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted|tinted-split] [--epochs 3]
+//   node dist/experiments/vae.mjs --model continuous|discrete|joint [--variant mlp|conv] [--decoder plain|tinted|tinted-split] [--colour-scale 1] [--epochs 3]
 //        [--batch 128] [--lr 1e-3] [--latent 3] [--variables 3] [--categories 20] [--hard] [--batch-sum]
 //        [--capacity Cc,Cd] [--capacity-ramp Sc-Ec,Sd-Ed] [--gamma 30] [--usage 0] [--seed 0] [--data embedded|<dir>] [--preset assignment]
 //        [--control mixture-4] [--fit train|test] [--discrete-draw variables|combinations] [--name <run>] [--resume]
@@ -24,7 +24,9 @@
 // objective (not to the ELBO), which keeps the discrete encoder from sending every image to one category.
 // --batch-sum differentiates the loss summed over the batch (as PyTorch's reduction='sum') instead of
 // its per-image mean; Adam then sees B times larger gradients, which lets a saturated discrete encoder
-// keep learning (models/vae/train.ts). Reported losses are per image either way.
+// keep learning (models/vae/train.ts). Reported losses are per image either way. --colour-scale s multiplies
+// a tinted decoder's colour logits by s, so Adam can saturate the colours within a short run
+// (models/vae/networks.ts, TintedDecoder).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
@@ -75,7 +77,7 @@ interface TrainOptions {
 
 const DEFAULTS = { variant: 'mlp', epochs: 3, batch: 128, lr: 1e-3, latent: 3, variables: 3, categories: 20, seed: 0, data: 'embedded', gamma: 30 };
 const ASSIGNMENT_PRESET = { variant: 'mlp', epochs: 30, batch: 128, lr: 1e-3 };
-const VALUE_FLAGS = ['model', 'variant', 'decoder', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'name', 'colour', 'count', 'out', 'control', 'fit', 'discrete-draw'];
+const VALUE_FLAGS = ['model', 'variant', 'decoder', 'epochs', 'batch', 'lr', 'latent', 'variables', 'categories', 'seed', 'data', 'preset', 'capacity', 'capacity-ramp', 'gamma', 'usage', 'colour-scale', 'name', 'colour', 'count', 'out', 'control', 'fit', 'discrete-draw'];
 const BOOLEAN_FLAGS = ['hard', 'resume', 'batch-sum'];
 
 // ---- command line ------------------------------------------------------------------------------------
@@ -162,6 +164,7 @@ function trainOptions(flags: Map<string, string>): TrainOptions {
     categories: numberFlag(flags, 'categories', base.categories),
     hard: flags.has('hard'),
     decoder: choice(flags, 'decoder', DECODER_KINDS, 'plain'),
+    ...(flags.has('colour-scale') ? { colourScale: numberFlag(flags, 'colour-scale', 1, false) } : {}),
   };
   const epochs = numberFlag(flags, 'epochs', base.epochs);
   return {

@@ -117,6 +117,29 @@ test('tinted decoder: sigmoid(logits) = sigmoid(a) sigmoid(b) per channel, finit
   assert.equal(failures, [], 'gradient of the BCE through the tinted decoder');
 });
 
+test('tinted decoder colour scale: same initial colours as an unscaled head, logits s times the head, gradients by finite differences', async () => {
+  const code = E.fromValues([0.3, -1.2, 0.8], [1, 3], cpu);
+  E.manualSeed(23);
+  const plain = new TintedDecoder('mlp', 3);
+  E.manualSeed(23);
+  const scaled = new TintedDecoder('mlp', 3, undefined, 10);
+  // the scaled head starts at the unscaled head's parameters divided by 10, so b is the same at the start
+  const [w1, w10] = [await plain.colour.weight.toArray(), await scaled.colour.weight.toArray()];
+  assertClose(w10, Array.from(w1, (v) => v / 10), 1e-7, 1e-7, 'weights divided by s');
+  assertClose(await scaled.forward(code).toArray(), await plain.forward(code).toArray(), 1e-6, 1e-6, 'same initial logits');
+  // b = s (W c + w0), checked by hand from the head's own parameters
+  const [W, w0, c] = [await scaled.colour.weight.toArray(), await scaled.colour.bias!.toArray(), [0.3, -1.2, 0.8]];
+  const byHand = [0, 1, 2].map((ch) => 10 * (w0[ch] + c.reduce((sum, v, j) => sum + W[ch * 3 + j] * v, 0)));
+  assertClose(await scaled.colourLogits(code).toArray(), byHand, 1e-6, 1e-6, 'b = s (W c + w0)');
+  const target = E.rand([1, 3, 28, 28], { backend: cpu });
+  const failures = E.gradcheck((z) => E.nn.bceWithLogits(scaled.forward(z), target), [E.randn([1, 3], { backend: cpu })]);
+  assert.equal(failures, [], 'gradient of the BCE through the scaled colour head');
+  assert.throws(() => new TintedDecoder('mlp', 3, undefined, 0), /colour scale must be a positive number, got 0/);
+  assert.throws(() => new Vae({ kind: 'joint', variant: 'mlp', latent: 2, variables: 1, categories: 3, hard: false, colourScale: 10 }), /needs a tinted decoder/);
+  const joint = new Vae({ kind: 'joint', variant: 'mlp', latent: 2, variables: 1, categories: 3, hard: false, decoder: 'tinted-split', colourScale: 10 });
+  assert.is((joint.decoder as TintedDecoder).colourScale, 10);
+});
+
 test('tinted-split decoder: the colour factor reads only its slice of the code', async () => {
   E.manualSeed(22);
   const decoder = new TintedDecoder('mlp', 6, { start: 2, length: 3 });

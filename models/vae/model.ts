@@ -16,7 +16,7 @@
 // the images spread over all K; the usage term tells them apart, and so keeps a discrete encoder from
 // collapsing onto one category for every image (the collapse docs/results-vae.md describes).
 import * as E from '../../engine/index.js';
-import { decoderNetwork, encoderNetwork, type DecoderKind, type Variant } from './networks.js';
+import { DECODER_KINDS, decoderNetwork, encoderNetwork, type DecoderKind, type Variant } from './networks.js';
 import { gumbelSoftmax, oneHotArgmax, reparameterise } from './latents.js';
 
 export type VaeKind = 'continuous' | 'discrete' | 'joint';
@@ -35,6 +35,8 @@ export interface VaeConfig {
   hard: boolean;
   /** 'plain' (the assignment's), 'tinted' or 'tinted-split' (brightness map times a colour, models/vae/networks.ts); absent: plain */
   decoder?: DecoderKind;
+  /** s: a tinted decoder's colour logits are s times its colour head's output (TintedDecoder); absent: 1 */
+  colourScale?: number;
 }
 
 /** What the encoders say about a batch: the Gaussian's parameters and/or the categorical logits. */
@@ -82,7 +84,7 @@ export class Vae extends E.nn.Module {
     this.discreteEncoder = this.hasDiscrete ? this.module('discrete_encoder', encoderNetwork(variant, variables * categories)) : null;
     // tinted-split paints from the first categorical variable, which follows the continuous part in the code
     const colourInput = config.decoder === 'tinted-split' ? { start: this.hasContinuous ? latent : 0, length: categories } : undefined;
-    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize, config.decoder ?? 'plain', colourInput));
+    this.decoder = this.module('decoder', decoderNetwork(variant, this.codeSize, config.decoder ?? 'plain', colourInput, config.colourScale));
   }
 
   get hasContinuous(): boolean {
@@ -150,10 +152,10 @@ export class Vae extends E.nn.Module {
   }
 
   describe(): string {
-    const { kind, variant, latent, variables, categories, hard, decoder = 'plain' } = this.config;
+    const { kind, variant, latent, variables, categories, hard, decoder = 'plain', colourScale = 1 } = this.config;
     const continuous = this.hasContinuous ? `L=${latent}` : '';
     const discrete = this.hasDiscrete ? `N=${variables}xK=${categories}${hard ? ' hard' : ''}` : '';
-    return `Vae(${kind}, ${variant}${decoder === 'plain' ? '' : ` ${decoder}`}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
+    return `Vae(${kind}, ${variant}${decoder === 'plain' ? '' : ` ${decoder}`}${colourScale === 1 ? '' : ` colour x${colourScale}`}, ${[continuous, discrete].filter(Boolean).join(', ')})`;
   }
 }
 
@@ -187,9 +189,12 @@ function checkConfig(config: VaeConfig): void {
   const { kind, variant, latent, variables, categories } = config;
   if (!['continuous', 'discrete', 'joint'].includes(kind)) throw new Error(`Vae: kind "${kind}" is not continuous, discrete or joint`);
   if (!['mlp', 'conv'].includes(variant)) throw new Error(`Vae: variant "${variant}" is not mlp or conv`);
-  if (config.decoder !== undefined && !['plain', 'tinted', 'tinted-split'].includes(config.decoder)) {
-    throw new Error(`Vae: decoder "${config.decoder}" is not plain, tinted or tinted-split`);
+  if (config.decoder !== undefined && !DECODER_KINDS.includes(config.decoder)) {
+    throw new Error(`Vae: decoder "${config.decoder}" is not ${DECODER_KINDS.join(', ')}`);
   }
+  const { colourScale = 1 } = config;
+  if (!(Number.isFinite(colourScale) && colourScale > 0)) throw new Error(`Vae: colour scale must be a positive number, got ${colourScale}`);
+  if (colourScale !== 1 && (config.decoder ?? 'plain') === 'plain') throw new Error(`Vae: colour scale ${colourScale} needs a tinted decoder (the plain one has no colour head)`);
   if (config.decoder === 'tinted-split' && kind === 'continuous') throw new Error('Vae: decoder "tinted-split" paints from a categorical variable; a continuous model has none');
   for (const [name, value] of Object.entries({ latent, variables, categories })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`Vae: ${name} must be a positive integer, got ${value}`);

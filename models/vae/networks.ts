@@ -74,9 +74,9 @@ export function encoderNetwork(variant: Variant, outFeatures: number): E.nn.Modu
  * Codes (B, inFeatures) -> image logits (B, 3, 28, 28), plain or tinted; `colourInput` is the slice of the
  * code a tinted decoder paints from (default: all of it).
  */
-export function decoderNetwork(variant: Variant, inFeatures: number, kind: DecoderKind = 'plain', colourInput?: CodeSlice): E.nn.Module {
+export function decoderNetwork(variant: Variant, inFeatures: number, kind: DecoderKind = 'plain', colourInput?: CodeSlice, colourScale = 1): E.nn.Module {
   if (kind === 'plain') return variantDecoder(variant, inFeatures, CHANNELS);
-  return new TintedDecoder(variant, inFeatures, colourInput);
+  return new TintedDecoder(variant, inFeatures, colourInput, colourScale);
 }
 
 /** Codes (B, inFeatures) -> logits (B, channels, 28, 28). */
@@ -120,6 +120,14 @@ function logAddExp(x: E.Tensor, y: E.Tensor): E.Tensor {
  *   log p       = log sigmoid(a) + log sigmoid(b)
  *   log (1 - p) = log(sigmoid(-a) + sigmoid(a) sigmoid(-b))   (1 - s(a) s(b), written as a sum of two
  *                 positive terms, so nothing cancels even when p rounds to 1 in float32)
+ *
+ * The colour logits are b = s (W c + w0), c the colour head's slice of the code, s = `colourScale`. Why s:
+ * Adam moves each parameter by about lr per step whatever its gradient, so with a one-hot c (one
+ * categorical variable) a colour logit moves at most about 2 lr per step: 20 epochs of 63 steps at lr 1e-3
+ * reach |b| ~ 1.3, sigmoid(b) in [0.21, 0.79], and every colour stays halfway to grey (measured: the
+ * joint-split run's ten colours all lie in that band, and three of them are named a neighbouring palette
+ * colour). Scaling by s lets b move s times as far per step. W and w0 start divided by s, so the initial
+ * colours are those of an unscaled head and only the pace changes.
  */
 export class TintedDecoder extends nn.Module {
   readonly brightness: E.nn.Module;
@@ -130,6 +138,7 @@ export class TintedDecoder extends nn.Module {
     readonly variant: Variant,
     readonly inFeatures: number,
     colourInput: CodeSlice = { start: 0, length: inFeatures },
+    readonly colourScale = 1,
   ) {
     super();
     const { start, length } = colourInput;
@@ -138,7 +147,9 @@ export class TintedDecoder extends nn.Module {
     }
     this.colourInput = colourInput;
     this.brightness = this.module('brightness', variantDecoder(variant, inFeatures, 1));
+    if (!(Number.isFinite(colourScale) && colourScale > 0)) throw new Error(`TintedDecoder: colour scale must be a positive number, got ${colourScale}`);
     this.colour = this.module('colour', new nn.Linear(length, CHANNELS));
+    if (colourScale !== 1) E.noGrad(() => this.colour.parameters().forEach((p) => nn.assign(p, E.div(p, colourScale))));
   }
 
   forward(code: E.Tensor): E.Tensor {
@@ -146,13 +157,20 @@ export class TintedDecoder extends nn.Module {
     const { start, length } = this.colourInput;
     const colourCode = length === this.inFeatures ? code : E.slice(code, [0, start], [B, length]);
     const a = this.brightness.forward(code) as E.Tensor; // (B, 1, 28, 28)
-    const b = E.reshape(this.colour.forward(colourCode), [B, CHANNELS, 1, 1]); // (B, 3, 1, 1)
+    const b = E.reshape(this.colourLogits(colourCode), [B, CHANNELS, 1, 1]); // (B, 3, 1, 1)
     const logP = E.add(logSigmoid(a), logSigmoid(b)); // (B, 3, 28, 28) by broadcasting
     const logOneMinusP = logAddExp(logSigmoid(E.neg(a)), E.add(logSigmoid(a), logSigmoid(E.neg(b))));
     return E.sub(logP, logOneMinusP);
   }
 
+  /** The colour head: its slice of the code (B, length) -> colour logits b (B, 3). */
+  colourLogits(colourCode: E.Tensor): E.Tensor {
+    const b = this.colour.forward(colourCode);
+    return this.colourScale === 1 ? b : E.mul(b, this.colourScale);
+  }
+
   describe(): string {
-    return `TintedDecoder(${this.variant}, ${this.inFeatures} -> brightness (1, ${IMAGE_SIDE}, ${IMAGE_SIDE}) x colour (${CHANNELS}))`;
+    const scale = this.colourScale === 1 ? '' : `, colour logits x ${this.colourScale}`;
+    return `TintedDecoder(${this.variant}, ${this.inFeatures} -> brightness (1, ${IMAGE_SIDE}, ${IMAGE_SIDE}) x colour (${CHANNELS})${scale})`;
   }
 }

@@ -52,6 +52,7 @@ const FLAGS = {
   'eval-images': { default: 0, help: 'held-out images per domain for the metrics (0: all)' },
   adversarial: { default: 'lsgan', help: "adversarial loss: 'lsgan' (least squares) or 'bce'" },
   cycle: { default: 10, help: 'lambda, the weight of the L1 cycle losses (0: off)' },
+  'cycle-noise': { default: 0, help: "sigma of the Gaussian noise added to each translation before the cycle's way back (0: none)" },
   identity: { default: 5, help: 'mu, the weight of the L1 identity losses (0: off)' },
   history: { default: 50, help: 'generated images kept per discriminator (0: off)' },
   labeller: {
@@ -114,6 +115,7 @@ function modelConfig(flags: Flags): CycleGanConfig {
     discriminatorHidden: flags['disc-hidden'],
     adversarial: flags.adversarial as AdversarialLoss,
     cycleWeight: flags.cycle,
+    ...(flags['cycle-noise'] > 0 ? { cycleNoise: flags['cycle-noise'] } : {}),
     identityWeight: flags.identity,
     history: flags.history,
     labelled: flags.labeller !== '',

@@ -25,6 +25,10 @@
 //   adversarial  BCE:  D: 1/2 [bce(s_real, 1) + bce(s_fake, 0)]     G: bce(D(G(x)), 1)
 //                LS:   D: 1/2 [(s_real - 1)^2 + s_fake^2]            G: (D(G(x)) - 1)^2
 //   cycle        lambda |G_BA(G_AB(a)) - a|_1  and  lambda |G_AB(G_BA(b)) - b|_1   (mean absolute error)
+//                With cycleNoise sigma > 0 the way back reads the translation plus N(0, sigma^2) noise,
+//                G_BA(G_AB(a) + sigma eps), as Chu et al. (2017) suggest against steganography: a generator
+//                can then no longer paint two source colours in two shades of one colour (both named alike,
+//                told apart on the way back by a difference smaller than the noise).
 //   identity     mu |G_AB(b) - b|_1  and  mu |G_BA(a) - a|_1   (CycleGAN: mu = lambda / 2)
 // Each generator's reported loss is its adversarial term plus its identity term plus the cycle that starts
 // with it (G_AB: a -> B -> a).
@@ -301,6 +305,8 @@ export interface CycleGanConfig {
   adversarial: AdversarialLoss;
   /** lambda of the cycle losses; 0 turns them off */
   cycleWeight: number;
+  /** sigma of the Gaussian noise added to a translation before the way back of a cycle; absent: 0 (none) */
+  cycleNoise?: number;
   /** mu of the identity losses; 0 turns them off */
   identityWeight: number;
   /** generated images kept per discriminator; 0 turns the history buffer off */
@@ -381,6 +387,8 @@ function checkConfig(config: CycleGanConfig): void {
   for (const name of ['generatorSlope', 'cycleWeight', 'identityWeight'] as const) {
     if (!(config[name] >= 0)) problems.push(`${name} = ${config[name]} must be >= 0`);
   }
+  const { cycleNoise = 0 } = config;
+  if (!(Number.isFinite(cycleNoise) && cycleNoise >= 0)) problems.push(`cycleNoise = ${cycleNoise} must be a finite number >= 0`);
   if (problems.length > 0) throw new Error(`CycleGan: ${problems.join('; ')}`);
 }
 
@@ -446,11 +454,17 @@ function generatorTerms(gan: CycleGan, a: E.Tensor, b: E.Tensor, directions: rea
     fakeB,
     adversarialAB: forAB ? generatorAdversarialLoss(adversarial, gan.discriminate('B', fakeB!)) : null,
     adversarialBA: forBA ? generatorAdversarialLoss(adversarial, gan.discriminate('A', fakeA!)) : null,
-    cycleA: cycles ? l1Loss(gan.gBA.forward(fakeB!), a) : null,
-    cycleB: cycles ? l1Loss(gan.gAB.forward(fakeA!), b) : null,
+    cycleA: cycles ? l1Loss(gan.gBA.forward(withCycleNoise(gan, fakeB!)), a) : null,
+    cycleB: cycles ? l1Loss(gan.gAB.forward(withCycleNoise(gan, fakeA!)), b) : null,
     identityAB: identities && forAB ? l1Loss(gan.gAB.forward(b), b) : null,
     identityBA: identities && forBA ? l1Loss(gan.gBA.forward(a), a) : null,
   };
+}
+
+/** A translation x as the way back of a cycle reads it: x + sigma eps, eps ~ N(0, 1) (x itself when sigma = 0). */
+function withCycleNoise(gan: CycleGan, x: E.Tensor): E.Tensor {
+  const sigma = gan.config.cycleNoise ?? 0;
+  return sigma > 0 ? E.add(x, E.randn(x.shape, { backend: x.backend, std: sigma })) : x;
 }
 
 /** adversarial + lambda cycle + mu identity, leaving out the absent terms. */

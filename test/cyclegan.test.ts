@@ -226,6 +226,32 @@ for (const labelled of [false, true]) {
   });
 }
 
+test('cycle noise: the way back reads the translation plus sigma N(0, 1), drawn from the seeded stream', async () => {
+  const sigma = 0.1;
+  const a = E.rand([2, ...IMAGE]);
+  const b = E.rand([2, ...IMAGE]);
+  E.manualSeed(6);
+  const gan = new CycleGan({ ...TINY, cycleNoise: sigma });
+  E.manualSeed(6);
+  const twin = new CycleGan({ ...TINY }); // the same weights, no noise
+  E.manualSeed(60);
+  const { terms } = stepBothGenerators(gan, makeOptimizers(gan), a, b);
+  // by hand on the twin: the step draws eps_A then eps_B, each of a translation's shape
+  E.manualSeed(60);
+  const [epsA, epsB] = [E.randn([2, ...IMAGE]), E.randn([2, ...IMAGE])];
+  const mae = async (x: E.Tensor, target: E.Tensor) => {
+    const [xs, ts] = [await x.toArray(), await target.toArray()];
+    return Array.from(xs).reduce((sum, v, i) => sum + Math.abs(v - ts[i]), 0) / xs.length;
+  };
+  const noisy = (x: E.Tensor, eps: E.Tensor) => E.add(x, E.mul(eps, sigma));
+  const cycleA = await mae(twin.gBA.forward(noisy(twin.gAB.forward(a), epsA)), a);
+  const cycleB = await mae(twin.gAB.forward(noisy(twin.gBA.forward(b), epsB)), b);
+  assertClose([await terms.cycleA!.item(), await terms.cycleB!.item()], [cycleA, cycleB], 1e-6, 1e-6, 'noisy cycles');
+  const clean = await mae(twin.gBA.forward(twin.gAB.forward(a)), a);
+  assert.ok(Math.abs(clean - cycleA) > 1e-4, `the noise changes the cycle term (${clean} vs ${cycleA})`);
+  assert.throws(() => new CycleGan({ ...TINY, cycleNoise: -1 }), /cycleNoise = -1 must be a finite number >= 0/);
+});
+
 test('conditioned discriminator: score = w.h + b + p^T V h, linear in p; labelled models need their labeller', async () => {
   E.manualSeed(4);
   const d = new Discriminator([2], 3, 10);

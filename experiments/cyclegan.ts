@@ -55,6 +55,7 @@ const FLAGS = {
   'cycle-noise': { default: 0, help: "sigma of the Gaussian noise added to each translation before the cycle's way back (0: none)" },
   identity: { default: 5, help: 'mu, the weight of the L1 identity losses (0: off)' },
   history: { default: 50, help: 'generated images kept per discriminator (0: off)' },
+  'gen-labelled': { default: false, help: "the generators read the --labeller's digit probabilities of their input too" },
   labeller: {
     default: '',
     help: "a digit classifier checkpoint that conditions both discriminators (projection), not the judging --classifier; '': unconditioned",
@@ -119,6 +120,7 @@ function modelConfig(flags: Flags): CycleGanConfig {
     identityWeight: flags.identity,
     history: flags.history,
     labelled: flags.labeller !== '',
+    ...(flags['gen-labelled'] ? { labelledGenerators: true } : {}),
     order: flags.order as TrainingOrder,
     lr: flags.lr,
     beta1: flags.beta1,
@@ -358,8 +360,9 @@ async function main(): Promise<void> {
         progress.update(step, { loss: values[0] + values[1] + values[2] + values[3], samples: 2 * batchA.size });
       }
       const means = Object.fromEntries(STEP_LOSSES.map((name, i) => [name, sums[i] / step]));
-      const ab = await evaluateTranslation(gan.gAB, gan.gBA, classifier, evalA, (d) => DEFAULT_PERMUTATION(d));
-      const ba = await evaluateTranslation(gan.gBA, gan.gAB, classifier, evalB, (d) => d);
+      const [toB, toA] = [(x: E.Tensor) => gan.translate('AB', x), (x: E.Tensor) => gan.translate('BA', x)];
+      const ab = await evaluateTranslation(toB, toA, classifier, evalA, (d) => DEFAULT_PERMUTATION(d));
+      const ba = await evaluateTranslation(toA, toB, classifier, evalB, (d) => d);
       const record = {
         epoch: epoch + 1,
         ...means,

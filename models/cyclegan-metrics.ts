@@ -10,7 +10,6 @@ import { COLOURED_PIXELS, CHANNELS, type ColouredDigits } from './data/coloured-
 import { DIGITS, IMAGE_SIDE } from './data/mnist.js';
 import { imageColours } from './colour.js';
 import { accuracy, argmaxRows, normalisedBrightness, predictDigits, type DigitClassifier } from './classifier.js';
-import type { Generator } from './cyclegan.js';
 
 export interface TranslationMetrics {
   digitKept: number;
@@ -27,13 +26,16 @@ export interface TranslationResult {
 
 const EVAL_BATCH = 250;
 
+/** A translation: images (B, 3, 28, 28) -> images (B, 3, 28, 28), e.g. x => gan.translate('AB', x). */
+export type Translate = (x: E.Tensor) => E.Tensor;
+
 /**
  * Translates every image of `source` with `forward`, brings it back with `backward`, and scores the
  * translations; `targetColour(d)` is the colour the target domain paints digit d in.
  */
 export async function evaluateTranslation(
-  forward: Generator,
-  backward: Generator,
+  forward: Translate,
+  backward: Translate,
   classifier: DigitClassifier,
   source: ColouredDigits,
   targetColour: (digit: number) => number,
@@ -44,16 +46,16 @@ export async function evaluateTranslation(
   const reconstructions = new Float32Array(N * COLOURED_PIXELS);
   const predicted = new Int32Array(N);
   let absoluteErrorSum = 0;
-  const modes = [forward, backward, classifier].map((m) => m.training);
-  [forward, backward, classifier].forEach((m) => m.eval());
+  const classifierWasTraining = classifier.training;
+  classifier.eval();
   for (let start = 0; start < N; start += EVAL_BATCH) {
     const size = Math.min(EVAL_BATCH, N - start);
     const pixels = source.x.subarray(start * COLOURED_PIXELS, (start + size) * COLOURED_PIXELS);
     const outputs = E.noGrad(() =>
       E.tidy(() => {
         const x = E.fromValues(pixels, [size, CHANNELS, IMAGE_SIDE, IMAGE_SIDE]);
-        const translated = forward.forward(x);
-        const reconstructed = backward.forward(translated);
+        const translated = forward(x);
+        const reconstructed = backward(translated);
         return {
           translated,
           reconstructed,
@@ -68,7 +70,7 @@ export async function evaluateTranslation(
     absoluteErrorSum += await outputs.absoluteError.item();
     Object.values(outputs).forEach((t) => t.dispose());
   }
-  [forward, backward, classifier].forEach((m, i) => m.train(modes[i]));
+  classifier.train(classifierWasTraining);
   const colours = imageColours(translations);
   let kept = 0;
   let hits = 0;

@@ -17,6 +17,9 @@
 //               unconditioned discriminator has to learn to read digits from the adversarial signal alone.
 //               p is computed without gradient: the labeller only names the digit, the generators cannot
 //               steer it.
+//               With labelledGenerators the generators read the same p of their own input (G(x, p): p U
+//               added to the first layer at every pixel), so a generator can paint each digit on its own
+//               instead of finding one colour permutation that fits all ten digits at once.
 // The discriminators return a raw score. The assignment's sigmoid output lives inside the BCE loss
 // (bceWithLogits(s, t) = bce(sigmoid(s), t), without overflow); the least-squares loss (Mao et al., 2017,
 // as CycleGAN uses it) reads the raw score.
@@ -71,9 +74,14 @@ const IMAGE_SHAPE = [CHANNELS, IMAGE_SIDE, IMAGE_SIDE] as const;
  * x (B, 3, 28, 28) in [0, 1] -> (B, 3, 28, 28) in (0, 1): conv 3 -> width -> width -> 3. slope 0 gives the
  * assignment's ReLU; a slope > 0 (LeakyReLU) keeps every unit's gradient alive: with ReLU, early training
  * that darkens everything can leave the hidden units dead and the output a constant black.
+ * With classes > 0 the generator is conditioned on class probabilities p (B, classes): the first
+ * convolution's output gets p U added at every pixel, U (classes, width), as if p were `classes` constant
+ * input channels of a 1x1 convolution.
  */
 export class Generator extends nn.Module {
   readonly net: E.nn.Sequential;
+  /** U (classes, width) as a Linear without bias; null when unconditioned */
+  readonly digit: E.nn.Linear | null;
 
   constructor(
     readonly width: number,
@@ -82,26 +90,46 @@ export class Generator extends nn.Module {
     readonly centreInput = false,
     /** side of every convolution: 3 (the assignment's) or 1 (a per-pixel recolouring); odd, so padding keeps the size */
     readonly kernel = KERNEL,
+    readonly classes = 0,
   ) {
     super();
     if (!Number.isInteger(kernel) || kernel < 1 || kernel % 2 === 0) throw new Error(`Generator: kernel ${kernel} must be a positive odd integer`);
     const activation = () => (slope > 0 ? new nn.LeakyReLU(slope) : new nn.ReLU());
     const conv = (from: number, to: number) => new nn.Conv2d(from, to, kernel, { padding: (kernel - 1) / 2 });
     this.net = this.module('net', new nn.Sequential(conv(CHANNELS, width), activation(), conv(width, width), activation(), conv(width, CHANNELS), new nn.Sigmoid()));
+    this.digit = classes > 0 ? this.module('digit', new nn.Linear(classes, width, { bias: false })) : null;
   }
 
   /**
    * With centreInput the black background is -1, not 0: the first convolution then responds to the
    * background through its weights, not only its bias, and the network can darken the background without
    * darkening the strokes more (which, from [0, 1] inputs, first turns the digits into dark-on-grey negatives).
+   * `classes` (B, classes) is required exactly when the generator is conditioned.
    */
-  forward(x: E.Tensor): E.Tensor {
+  forward(x: E.Tensor, classes?: E.Tensor): E.Tensor {
     checkImages('Generator', x);
-    return this.net.forward(this.centreInput ? E.sub(E.mul(x, 2), 1) : x);
+    const input = this.centreInput ? E.sub(E.mul(x, 2), 1) : x;
+    if (!this.digit) {
+      if (classes) throw new Error('Generator: given class probabilities, but it was built without classes');
+      return this.net.forward(input);
+    }
+    checkClasses('Generator', x, classes, this.classes);
+    const [first, ...rest] = this.net.layers;
+    const B = x.shape[0];
+    const h = E.add(first.forward(input) as E.Tensor, E.reshape(this.digit.forward(classes!), [B, this.width, 1, 1])); // (B, width, 28, 28)
+    return rest.reduce((y, layer) => layer.forward(y) as E.Tensor, h);
   }
 
   describe(): string {
-    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS}, ${this.kernel}x${this.kernel}${this.slope > 0 ? `, leaky ${this.slope}` : ''})`;
+    const conditioned = this.classes > 0 ? `, conditioned on ${this.classes} classes` : '';
+    return `Generator(${CHANNELS} -> ${this.width} -> ${this.width} -> ${CHANNELS}, ${this.kernel}x${this.kernel}${this.slope > 0 ? `, leaky ${this.slope}` : ''}${conditioned})`;
+  }
+}
+
+/** Throws unless `classes` is (B, count) for the B images of x. */
+function checkClasses(where: string, x: E.Tensor, classes: E.Tensor | undefined, count: number): void {
+  if (!classes || classes.rank !== 2 || classes.shape[0] !== x.shape[0] || classes.shape[1] !== count) {
+    throw new Error(`${where}: a conditioned ${where.toLowerCase()} needs class probabilities (${x.shape[0]}, ${count}), got ${classes ? E.formatShape(classes.shape) : 'none'}`);
   }
 }
 
@@ -144,13 +172,11 @@ export class Discriminator extends nn.Module {
       if (classes) throw new Error('Discriminator: given class probabilities, but it was built without classes');
       return this.net.forward(x);
     }
-    if (!classes || classes.rank !== 2 || classes.shape[0] !== x.shape[0] || classes.shape[1] !== this.classes) {
-      throw new Error(`Discriminator: a conditioned discriminator needs class probabilities (${x.shape[0]}, ${this.classes}), got ${classes ? E.formatShape(classes.shape) : 'none'}`);
-    }
+    checkClasses('Discriminator', x, classes, this.classes);
     const layers = this.net.layers;
     const h = layers.slice(0, -1).reduce((y, layer) => layer.forward(y) as E.Tensor, x); // (B, hidden)
     const score = layers[layers.length - 1].forward(h) as E.Tensor; // (B, 1)
-    return E.add(score, E.sum(E.mul(this.projection.forward(classes), h), 1, true));
+    return E.add(score, E.sum(E.mul(this.projection.forward(classes!), h), 1, true));
   }
 
   describe(): string {
@@ -313,6 +339,8 @@ export interface CycleGanConfig {
   history: number;
   /** condition the discriminators on a frozen digit network's reading of each image (attachLabeller) */
   labelled: boolean;
+  /** condition the generators on that reading of their input too (needs labelled); absent: false */
+  labelledGenerators?: boolean;
   order: TrainingOrder;
   lr: number;
   beta1: number;
@@ -335,8 +363,9 @@ export class CycleGan extends nn.Module {
     checkConfig(config);
     const { generatorWidth, generatorSlope, centreInput, discriminatorWidths, discriminatorHidden, history } = config;
     const kernel = config.generatorKernel ?? KERNEL;
-    this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput, kernel));
-    this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput, kernel));
+    const generatorClasses = config.labelledGenerators ? DIGITS : 0;
+    this.gAB = this.module('G_AB', new Generator(generatorWidth, generatorSlope, centreInput, kernel, generatorClasses));
+    this.gBA = this.module('G_BA', new Generator(generatorWidth, generatorSlope, centreInput, kernel, generatorClasses));
     const classes = config.labelled ? DIGITS : 0;
     this.dA = this.module('D_A', new Discriminator(discriminatorWidths, discriminatorHidden, classes));
     this.dB = this.module('D_B', new Discriminator(discriminatorWidths, discriminatorHidden, classes));
@@ -345,7 +374,20 @@ export class CycleGan extends nn.Module {
   }
 
   forward(a: E.Tensor): E.Tensor {
-    return this.gAB.forward(a);
+    return this.translate('AB', a);
+  }
+
+  /** G_AB(x) or G_BA(x), given the labeller's reading of x when the generators are conditioned. */
+  translate(direction: Direction, x: E.Tensor): E.Tensor {
+    const generator = direction === 'AB' ? this.gAB : this.gBA;
+    return this.config.labelledGenerators ? generator.forward(x, this.digitProbabilities(x)) : generator.forward(x);
+  }
+
+  /** The labeller's class probabilities p (B, 10) of images x, without gradient. */
+  private digitProbabilities(x: E.Tensor): E.Tensor {
+    const labeller = this.labeller;
+    if (!labeller) throw new Error('CycleGan: a labelled model needs attachLabeller(digit network) before it translates or discriminates');
+    return E.noGrad(() => E.softmax(labeller.forward(normalisedBrightness(E.detach(x))), -1));
   }
 
   /**
@@ -360,11 +402,7 @@ export class CycleGan extends nn.Module {
   /** D_A's or D_B's score of images x (B, 3, 28, 28), with the labeller's class probabilities when labelled. */
   discriminate(domain: 'A' | 'B', x: E.Tensor): E.Tensor {
     const discriminator = domain === 'A' ? this.dA : this.dB;
-    if (!this.config.labelled) return discriminator.forward(x);
-    const labeller = this.labeller;
-    if (!labeller) throw new Error('CycleGan.discriminate: a labelled model needs attachLabeller(digit network) before training');
-    const classes = E.noGrad(() => E.softmax(labeller.forward(normalisedBrightness(E.detach(x))), -1));
-    return discriminator.forward(x, classes);
+    return this.config.labelled ? discriminator.forward(x, this.digitProbabilities(x)) : discriminator.forward(x);
   }
 
   networks(): Record<NetworkName, E.nn.Module> {
@@ -387,6 +425,7 @@ function checkConfig(config: CycleGanConfig): void {
   for (const name of ['generatorSlope', 'cycleWeight', 'identityWeight'] as const) {
     if (!(config[name] >= 0)) problems.push(`${name} = ${config[name]} must be >= 0`);
   }
+  if (config.labelledGenerators && !config.labelled) problems.push('labelledGenerators needs labelled (the generators read the same labeller)');
   const { cycleNoise = 0 } = config;
   if (!(Number.isFinite(cycleNoise) && cycleNoise >= 0)) problems.push(`cycleNoise = ${cycleNoise} must be a finite number >= 0`);
   if (problems.length > 0) throw new Error(`CycleGan: ${problems.join('; ')}`);
@@ -447,17 +486,17 @@ function generatorTerms(gan: CycleGan, a: E.Tensor, b: E.Tensor, directions: rea
   const [forAB, forBA] = [directions.includes('AB'), directions.includes('BA')];
   const cycles = cycleWeight > 0;
   const identities = identityWeight > 0;
-  const fakeB = forAB || cycles ? gan.gAB.forward(a) : null;
-  const fakeA = forBA || cycles ? gan.gBA.forward(b) : null;
+  const fakeB = forAB || cycles ? gan.translate('AB', a) : null;
+  const fakeA = forBA || cycles ? gan.translate('BA', b) : null;
   return {
     fakeA,
     fakeB,
     adversarialAB: forAB ? generatorAdversarialLoss(adversarial, gan.discriminate('B', fakeB!)) : null,
     adversarialBA: forBA ? generatorAdversarialLoss(adversarial, gan.discriminate('A', fakeA!)) : null,
-    cycleA: cycles ? l1Loss(gan.gBA.forward(withCycleNoise(gan, fakeB!)), a) : null,
-    cycleB: cycles ? l1Loss(gan.gAB.forward(withCycleNoise(gan, fakeA!)), b) : null,
-    identityAB: identities && forAB ? l1Loss(gan.gAB.forward(b), b) : null,
-    identityBA: identities && forBA ? l1Loss(gan.gBA.forward(a), a) : null,
+    cycleA: cycles ? l1Loss(gan.translate('BA', withCycleNoise(gan, fakeB!)), a) : null,
+    cycleB: cycles ? l1Loss(gan.translate('AB', withCycleNoise(gan, fakeA!)), b) : null,
+    identityAB: identities && forAB ? l1Loss(gan.translate('AB', b), b) : null,
+    identityBA: identities && forBA ? l1Loss(gan.translate('BA', a), a) : null,
   };
 }
 
@@ -543,9 +582,9 @@ export function stepOneGenerator(gan: CycleGan, optimizers: CycleGanOptimizers, 
 }
 
 function assignmentStep(gan: CycleGan, optimizers: CycleGanOptimizers, a: E.Tensor, b: E.Tensor, random: ChoiceSource): E.Tensor {
-  const dA = stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.gBA.forward(b)), random);
+  const dA = stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.translate('BA', b)), random);
   const stepBA = stepOneGenerator(gan, optimizers, a, b, 'BA');
-  const dB = stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.gAB.forward(a)), random);
+  const dB = stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.translate('AB', a)), random);
   const stepAB = stepOneGenerator(gan, optimizers, a, b, 'AB');
   return stepLossVector([stepAB.own, stepBA.own, dA, dB, stepAB.terms.cycleA, stepAB.terms.cycleB]);
 }

@@ -194,10 +194,11 @@ function changed(gan: CycleGan, before: Record<string, number[]>, after: Record<
   return NETWORKS.filter((name) => before[name].some((v, i) => v !== after[name][i]));
 }
 
-for (const labelled of [false, true]) {
-  test(`each step changes only the networks it trains${labelled ? ' (discriminators conditioned on a frozen labeller)' : ''}`, async () => {
+for (const [labelled, labelledGenerators] of [[false, false], [true, false], [true, true]]) {
+  const conditioned = labelledGenerators ? ' (all four networks conditioned on a frozen labeller)' : labelled ? ' (discriminators conditioned on a frozen labeller)' : '';
+  test(`each step changes only the networks it trains${conditioned}`, async () => {
     E.manualSeed(3);
-    const gan = new CycleGan({ ...TINY, labelled });
+    const gan = new CycleGan({ ...TINY, labelled, labelledGenerators });
     const labeller = new DigitClassifier({ conv1: 2, conv2: 2, hidden: 4 });
     for (const p of labeller.parameters()) p.requiresGrad = false;
     if (labelled) gan.attachLabeller(labeller);
@@ -208,8 +209,8 @@ for (const labelled of [false, true]) {
     const random = new HostRandom(1);
     let before = await snapshot(gan);
     const steps: [string, () => unknown, string[]][] = [
-      ['D_A step', () => stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.gBA.forward(b)), random), ['D_A']],
-      ['D_B step', () => stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.gAB.forward(a)), random), ['D_B']],
+      ['D_A step', () => stepDiscriminator(gan, optimizers, 'D_A', a, E.noGrad(() => gan.translate('BA', b)), random), ['D_A']],
+      ['D_B step', () => stepDiscriminator(gan, optimizers, 'D_B', b, E.noGrad(() => gan.translate('AB', a)), random), ['D_B']],
       ['G_BA step', () => stepOneGenerator(gan, optimizers, a, b, 'BA'), ['G_BA']],
       ['G_AB step', () => stepOneGenerator(gan, optimizers, a, b, 'AB'), ['G_AB']],
       ['joint generator step', () => stepBothGenerators(gan, optimizers, a, b), ['G_AB', 'G_BA']],
@@ -276,6 +277,32 @@ test('conditioned discriminator: score = w.h + b + p^T V h, linear in p; labelle
   assert.throws(() => new CycleGan(TINY).attachLabeller(new DigitClassifier()), /labelled = false/);
 });
 
+test('conditioned 1x1 generator: out = sigmoid(W3 act(W2 act(W1 u + b1 + U p) + b2) + b3) at each pixel, by hand', async () => {
+  E.manualSeed(9);
+  const width = 2;
+  const slope = 0.2;
+  const g = new Generator(width, slope, true, 1, 10);
+  const x = E.rand([2, ...IMAGE]);
+  const p = E.softmax(E.randn([2, 10]), -1);
+  const out = await g.forward(x, p).toArray();
+  const [xs, ps] = [await x.toArray(), Array.from(await p.toArray())];
+  const layers = g.net.layers as unknown as { weight: E.Tensor; bias: E.Tensor }[];
+  const [W1, b1, W2, b2, W3, b3] = await Promise.all([0, 2, 4].flatMap((i) => [layers[i].weight.toArray(), layers[i].bias.toArray()]));
+  const U = await g.digit!.weight.toArray(); // (width, 10)
+  const act = (v: number) => (v > 0 ? v : slope * v);
+  for (const [n, pixel] of [[0, 0], [0, 300], [1, 517]]) {
+    const u = [0, 1, 2].map((c) => 2 * xs[n * 2352 + c * 784 + pixel] - 1); // centred input
+    const h1 = Array.from({ length: width }, (_, j) => act(b1[j] + [0, 1, 2].reduce((s, c) => s + W1[j * 3 + c] * u[c], 0) + ps.slice(n * 10, n * 10 + 10).reduce((s, v, k) => s + U[j * 10 + k] * v, 0)));
+    const h2 = Array.from({ length: width }, (_, j) => act(b2[j] + h1.reduce((s, v, i) => s + W2[j * width + i] * v, 0)));
+    const expected = [0, 1, 2].map((c) => 1 / (1 + Math.exp(-(b3[c] + h2.reduce((s, v, i) => s + W3[c * width + i] * v, 0)))));
+    assertClose([0, 1, 2].map((c) => out[n * 2352 + c * 784 + pixel]), expected, 1e-6, 1e-6, `image ${n}, pixel ${pixel}`);
+  }
+  assert.throws(() => g.forward(x), /needs class probabilities \(2, 10\), got none/);
+  assert.throws(() => new Generator(width, slope, true, 1).forward(x, p), /built without classes/);
+  assert.throws(() => new CycleGan({ ...TINY, labelledGenerators: true }), /labelledGenerators needs labelled/);
+  assert.throws(() => new CycleGan({ ...TINY, labelled: true, labelledGenerators: true }).translate('AB', x), /needs attachLabeller/);
+});
+
 test('a 1x1 generator recolours each pixel on its own: changing one pixel changes only that pixel', async () => {
   E.manualSeed(8);
   const generator = new Generator(4, 0.2, true, 1);
@@ -297,7 +324,7 @@ test('a 1x1 generator recolours each pixel on its own: changing one pixel change
 // ---- metrics ---------------------------------------------------------------------------------------------------
 
 /** Stand-ins with known answers: the identity "generator" and a "classifier" that always says 0. */
-const identityGenerator = { training: true, eval() {}, train() {}, forward: (x: E.Tensor) => E.mul(x, 1) } as unknown as Generator;
+const identityGenerator = (x: E.Tensor) => E.mul(x, 1);
 const saysZero = {
   training: true,
   eval() {},

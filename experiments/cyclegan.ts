@@ -101,6 +101,7 @@ function parseCommandLine(argv: string[]): Flags {
   if (first.preset !== 'default' && first.preset !== 'assignment') throw new Error(`${SCRIPT}: --preset must be 'default' or 'assignment', got '${first.preset}'`);
   const base = { ...first, ...(first.preset === 'assignment' ? ASSIGNMENT_PRESET : {}) } as Flags;
   const { values } = parseFlags(SCRIPT, argv, FLAGS, base);
+  if (values['gen-labelled'] && values.labeller === '') throw new Error(`${SCRIPT}: --gen-labelled needs --labeller <checkpoint> (the generators read its digit probabilities)`);
   if (values.name === '') values.name = values.preset === 'assignment' ? 'cyclegan-assignment' : 'cyclegan';
   return values;
 }
@@ -189,7 +190,7 @@ async function labellerFor(flags: Flags): Promise<DigitClassifier> {
   const { model, testAccuracy } = await loadClassifier(flags.labeller);
   for (const p of model.parameters()) p.requiresGrad = false;
   model.eval();
-  console.log(`discriminators conditioned on ${flags.labeller} (test accuracy ${(100 * testAccuracy).toFixed(2)}%)`);
+  console.log(`${flags['gen-labelled'] ? 'generators and discriminators' : 'discriminators'} conditioned on ${flags.labeller} (test accuracy ${(100 * testAccuracy).toFixed(2)}%)`);
   return model;
 }
 

@@ -7,9 +7,9 @@
 //               cannot move strokes, nor hide the source image in faint patterns for the cycle to read back
 //               (CycleGAN's "steganography", Chu et al., 2017). With the cycle term it cannot paint two
 //               source colours exactly alike, since the way back sees nothing but the pixel's new colour;
-//               it can paint them in two shades of one colour (measured: G_BA painted red 1.0 x (0, .53, 1)
-//               and orange 0.76 x the same blue, and G_AB read the brightness back), which cycleNoise and
-//               labelledGenerators (below) work against.
+//               it can paint them in two shades of one colour (measured: G_BA painted red as (0, .53, 1.00)
+//               and orange as (0, .53, .76), both named blue, and G_AB told them apart on the way back),
+//               which cycleNoise and labelledGenerators (below) work against.
 //   D_A, D_B    discriminators, x (B, 3, 28, 28) -> score (B, 1): conv 3x3 layers widening the channels
 //               (LeakyReLU 0.2 after each), a 2x2 max-pool, then linear -> ReLU (h) -> linear
 //               Optionally conditioned on the digit a frozen digit network reads in x (a "labeller", trained

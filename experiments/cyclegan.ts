@@ -3,6 +3,8 @@
 //   npm run cyclegan                                # the default: CycleGAN's additions, small and quick
 //   npm run cyclegan -- --preset assignment         # the assignment's full configuration (150 epochs)
 //   npm run cyclegan -- --cycle 0 --name no-cycle   # switch one addition off
+//   npm run cyclegan -- --gen-kernel 1 --width 32 --lr 2e-3 --identity 0 --labeller <digit network> --gen-labelled \
+//     --epochs 22 --decay-epochs 6                  # per-pixel recolouring conditioned on the digit (docs/results-cyclegan.md)
 // A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), a checkpoint after every epoch
 // (--resume continues it), the figures and report.html. `--help` lists every flag.
 import { existsSync, readFileSync } from 'node:fs';

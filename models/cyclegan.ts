@@ -32,9 +32,9 @@
 //                LS:   D: 1/2 [(s_real - 1)^2 + s_fake^2]            G: (D(G(x)) - 1)^2
 //   cycle        lambda |G_BA(G_AB(a)) - a|_1  and  lambda |G_AB(G_BA(b)) - b|_1   (mean absolute error)
 //                With cycleNoise sigma > 0 the way back reads the translation plus N(0, sigma^2) noise,
-//                G_BA(G_AB(a) + sigma eps), as Chu et al. (2017) suggest against steganography: a generator
-//                can then no longer paint two source colours in two shades of one colour (both named alike,
-//                told apart on the way back by a difference smaller than the noise).
+//                G_BA(G_AB(a) + sigma eps), as Chu et al. (2017) suggest against steganography: shades of
+//                one colour closer than the noise no longer carry two source colours back. (Measured with
+//                sigma = 0.1: it did not lift the colour hit; labelledGenerators did, docs/results-cyclegan.md.)
 //   identity     mu |G_AB(b) - b|_1  and  mu |G_BA(a) - a|_1   (CycleGAN: mu = lambda / 2)
 // Each generator's reported loss is its adversarial term plus its identity term plus the cycle that starts
 // with it (G_AB: a -> B -> a).

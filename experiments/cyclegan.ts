@@ -181,8 +181,9 @@ async function classifierFor(flags: Flags, mnist: ReturnType<typeof loadMnist>):
 const LABELLER_COMMAND = 'npm run classifier -- --seed 7 --epochs 4 --decay-every 3 --name digit-features';
 
 /**
- * The frozen digit network that conditions the discriminators. It must be another network than the judge,
- * so that the metrics do not read the translations with the very network the training listened to.
+ * The frozen digit network that conditions the discriminators (and the generators with --gen-labelled). It
+ * must be another network than the judge, so that the metrics do not read the translations with the very
+ * network the training listened to.
  */
 async function labellerFor(flags: Flags): Promise<DigitClassifier> {
   if (resolve(flags.labeller) === resolve(flags.classifier)) {

@@ -119,7 +119,7 @@ export class Generator extends nn.Module {
     checkClasses('Generator', x, classes, this.classes);
     const [first, ...rest] = this.net.layers;
     const B = x.shape[0];
-    const h = E.add(first.forward(input) as E.Tensor, E.reshape(this.digit.forward(classes!), [B, this.width, 1, 1])); // (B, width, 28, 28)
+    const h = E.add(first.forward(input) as E.Tensor, E.reshape(this.digit.forward(classes), [B, this.width, 1, 1])); // (B, width, 28, 28)
     return rest.reduce((y, layer) => layer.forward(y) as E.Tensor, h);
   }
 
@@ -130,7 +130,7 @@ export class Generator extends nn.Module {
 }
 
 /** Throws unless `classes` is (B, count) for the B images of x. */
-function checkClasses(where: string, x: E.Tensor, classes: E.Tensor | undefined, count: number): void {
+function checkClasses(where: string, x: E.Tensor, classes: E.Tensor | undefined, count: number): asserts classes is E.Tensor {
   if (!classes || classes.rank !== 2 || classes.shape[0] !== x.shape[0] || classes.shape[1] !== count) {
     throw new Error(`${where}: a conditioned ${where.toLowerCase()} needs class probabilities (${x.shape[0]}, ${count}), got ${classes ? E.formatShape(classes.shape) : 'none'}`);
   }
@@ -179,7 +179,7 @@ export class Discriminator extends nn.Module {
     const layers = this.net.layers;
     const h = layers.slice(0, -1).reduce((y, layer) => layer.forward(y) as E.Tensor, x); // (B, hidden)
     const score = layers[layers.length - 1].forward(h) as E.Tensor; // (B, 1)
-    return E.add(score, E.sum(E.mul(this.projection.forward(classes!), h), 1, true));
+    return E.add(score, E.sum(E.mul(this.projection.forward(classes), h), 1, true));
   }
 
   describe(): string {

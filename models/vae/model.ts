@@ -192,8 +192,8 @@ function checkConfig(config: VaeConfig): void {
   if (config.decoder !== undefined && !DECODER_KINDS.includes(config.decoder)) {
     throw new Error(`Vae: decoder "${config.decoder}" is not ${DECODER_KINDS.join(', ')}`);
   }
+  // the scale's own range is checked by TintedDecoder, the only place that uses it
   const { colourScale = 1 } = config;
-  if (!(Number.isFinite(colourScale) && colourScale > 0)) throw new Error(`Vae: colour scale must be a positive number, got ${colourScale}`);
   if (colourScale !== 1 && (config.decoder ?? 'plain') === 'plain') throw new Error(`Vae: colour scale ${colourScale} needs a tinted decoder (the plain one has no colour head)`);
   if (config.decoder === 'tinted-split' && kind === 'continuous') throw new Error('Vae: decoder "tinted-split" paints from a categorical variable; a continuous model has none');
   for (const [name, value] of Object.entries({ latent, variables, categories })) {

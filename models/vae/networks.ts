@@ -145,11 +145,11 @@ export class TintedDecoder extends nn.Module {
     if (!(Number.isInteger(start) && Number.isInteger(length) && start >= 0 && length >= 1 && start + length <= inFeatures)) {
       throw new Error(`TintedDecoder: colour input [${start}, ${start + length}) is not inside the code's ${inFeatures} entries`);
     }
+    if (!(Number.isFinite(colourScale) && colourScale > 0)) throw new Error(`TintedDecoder: colour scale must be a positive number, got ${colourScale}`);
     this.colourInput = colourInput;
     this.brightness = this.module('brightness', variantDecoder(variant, inFeatures, 1));
-    if (!(Number.isFinite(colourScale) && colourScale > 0)) throw new Error(`TintedDecoder: colour scale must be a positive number, got ${colourScale}`);
     this.colour = this.module('colour', new nn.Linear(length, CHANNELS));
-    if (colourScale !== 1) E.noGrad(() => this.colour.parameters().forEach((p) => nn.assign(p, E.div(p, colourScale))));
+    if (colourScale !== 1) E.noGrad(() => E.tidy(() => this.colour.parameters().forEach((p) => nn.assign(p, E.div(p, colourScale)))));
   }
 
   forward(code: E.Tensor): E.Tensor {

@@ -1,11 +1,12 @@
-// reduce: x viewed as (outer, inner) -> out (outer), out[o] = sum (OP 0) or max (OP 1) of x[o, 0..inner).
+// reduce over the last axis: x viewed as (outer, reduced) -> out (outer), out[o] = sum (OP 0) or max (OP 1)
+// of x[o, 0..reduced) (reduce_strided.wgsl serves a reduced axis with kept axes after it).
 // One workgroup per output: each thread folds a strided share of the row, then a tree in workgroup
 // memory combines the WG partial results.
-// Bindings: 0 uniform {outer, inner}, 1 x, 2 out.
+// Bindings: 0 uniform {outer, reduced}, 1 x, 2 out.
 
 struct Params {
   outer: u32,
-  inner: u32,
+  reduced: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -36,8 +37,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let in_range = o < params.outer;
   var acc = identity();
   if (in_range) {
-    for (var i = lid.x; i < params.inner; i += WG) {
-      acc = combine(acc, x[o * params.inner + i]);
+    for (var i = lid.x; i < params.reduced; i += WG) {
+      acc = combine(acc, x[o * params.reduced + i]);
     }
   }
   partial[lid.x] = acc;

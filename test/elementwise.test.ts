@@ -3,6 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { checkOp, assertClose } from './lib/check.js';
+import { operandAccess } from '../engine/backend/webgpu/elementwise.js';
+import { broadcastStrides } from '../engine/ops/broadcast.js';
 
 const unaryCases: [string, (x: E.Tensor) => E.Tensor, { low?: number; high?: number }][] = [
   ['neg', E.neg, {}],
@@ -99,3 +101,37 @@ test('a disposed tensor cannot be used', () => {
 
 test.after(() => E.releaseDevice());
 test.run();
+
+// The WebGPU kernels read each operand in the cheapest access mode its broadcast allows
+// (shaders/broadcast_common.wgsl): 0 FULL, 1 SCALAR, 2 DIVMOD (i / div) % mod, 3 STRIDED.
+const accessCases: [string, number[], number[], { mode: number; div: number; mod: number }][] = [
+  ['same shape', [2, 3, 5, 7], [2, 3, 5, 7], { mode: 0, div: 1, mod: 1 }],
+  ['0-d scalar', [], [2, 3, 5, 7], { mode: 1, div: 1, mod: 1 }],
+  ['all-ones scalar', [1, 1, 1], [2, 3, 5, 7], { mode: 1, div: 1, mod: 1 }],
+  ['bias row', [7], [2, 3, 5, 7], { mode: 2, div: 1, mod: 7 }],
+  ['per-channel', [1, 3, 1, 1], [2, 3, 5, 7], { mode: 2, div: 35, mod: 3 }],
+  ['column', [2, 3, 1, 1], [2, 3, 5, 7], { mode: 2, div: 35, mod: 6 }],
+  ['middle run with a kept 1', [3, 1, 7], [2, 3, 1, 7], { mode: 2, div: 1, mod: 21 }],
+  ['two separate runs', [2, 1, 1, 7], [2, 3, 5, 7], { mode: 3, div: 1, mod: 1 }],
+];
+
+for (const [name, shape, outShape, expected] of accessCases) {
+  test(`access mode of ${E.formatShape(shape)} over ${E.formatShape(outShape)} (${name}), and add agrees with the CPU there`, async () => {
+    assert.equal(operandAccess(outShape, broadcastStrides(shape, outShape)), expected);
+    await checkOp(E.add, [{ shape: outShape }, { shape }], { noFiniteDifferences: true });
+    await checkOp((c, a, b) => E.where(E.gt(c, 0), a, b), [{ shape, constant: true }, { shape: outShape }, { shape }], { noFiniteDifferences: true });
+  });
+}
+
+test('relu and leakyRelu backward: dy where x > 0, else 0 or slope * dy (hand-worked, both backends)', async () => {
+  for (const backend of [E.cpuBackend(), await E.webgpu()]) {
+    const x = E.tensor([-2, 0, 3], [3], backend).requireGrad();
+    const dy = E.tensor([5, 6, 7], [3], backend);
+    E.relu(x).backward(dy);
+    assert.equal(Array.from(await x.grad!.toArray()), [0, 0, 7]);
+    x.grad!.dispose();
+    x.grad = null;
+    E.leakyRelu(x, 0.5).backward(dy);
+    assert.equal(Array.from(await x.grad!.toArray()), [2.5, 3, 7]);
+  }
+});

@@ -1,19 +1,19 @@
 // Reductions over any set of axes, with keepDims: sum and max are kernels; mean, logsumexp, softmax and
 // logSoftmax are compositions (their gradients come from the pieces).
-// The 'reduce' kernel reduces the last axis of an (outer, inner) view; an op whose axes are not the last
-// ones permutes them there first (a copy), so one simple kernel serves every case.
+// The 'reduce' kernel reduces the middle axis of an (outer, reduced, inner) view, so a run of consecutive
+// axes reduces in place, without a copy; axes in several runs reduce one run at a time, the last first.
 import { Tensor, formatShape } from '../tensor.js';
 import { record } from '../autograd.js';
 import { normaliseAxis } from './broadcast.js';
 import { add, div, eq, exp, log, mul, sub } from './elementwise.js';
-import { broadcastTo, permute, reshape } from './shape.js';
+import { broadcastTo, reshape } from './shape.js';
 
 export type ReduceOp = 'sum' | 'max';
 
 declare module '../backend/backend.js' {
   interface KernelParams {
-    /** x viewed as (outer, inner) -> out (outer): out[o] = sum or max of x[o, 0..inner) */
-    reduce: { op: ReduceOp; outer: number; inner: number };
+    /** x viewed as (outer, reduced, inner) -> out (outer, inner): out[o, j] = sum or max of x[o, 0..reduced, j] */
+    reduce: { op: ReduceOp; outer: number; reduced: number; inner: number };
   }
 }
 
@@ -33,18 +33,30 @@ function reducedShape(shape: readonly number[], axes: number[], keepDims: boolea
   return out;
 }
 
-/** Runs the kernel over `axes` (moved last if needed); returns the result with the keepDims shape. */
+/** Runs the kernel over `axes`, one run of consecutive axes at a time; returns the keepDims shape. */
 function reduceKernel(op: ReduceOp, x: Tensor, axes: number[], name: string): Tensor {
-  const kept = x.shape.map((_, d) => d).filter((d) => !axes.includes(d));
-  const trailing = axes.every((a, i) => a === x.rank - axes.length + i);
-  const source = trailing ? x : permute(x, [...kept, ...axes]);
-  const inner = axes.reduce((n, a) => n * x.shape[a], 1);
-  if (inner === 0 && op === 'max') throw new Error(`${name}: cannot take the max over an empty axis of ${formatShape(x.shape)}`);
-  const outShape = reducedShape(x.shape, axes, true);
-  const out = Tensor.empty(outShape, x.backend);
-  x.backend.run('reduce', [source.storage], [out.storage], { op, outer: out.size, inner });
-  if (source !== x) source.dispose();
-  return out;
+  if (op === 'max' && axes.some((a) => x.shape[a] === 0)) throw new Error(`${name}: cannot take the max over an empty axis of ${formatShape(x.shape)}`);
+  let source = x;
+  for (const [first, end] of axisRuns(axes).reverse()) {
+    const outShape = source.shape.map((d, i) => (i >= first && i < end ? 1 : d));
+    const out = Tensor.empty(outShape, x.backend);
+    const size = (from: number, to: number) => source.shape.slice(from, to).reduce((n, d) => n * d, 1);
+    x.backend.run('reduce', [source.storage], [out.storage], { op, outer: size(0, first), reduced: size(first, end), inner: size(end, x.rank) });
+    if (source !== x) source.dispose();
+    source = out;
+  }
+  return source === x ? x.alias() : source; // no axes: the same values, as a tensor of its own
+}
+
+/** Sorted axes as [first, end) runs of consecutive axes: [0, 2, 3] -> [[0, 1], [2, 4]]. */
+function axisRuns(axes: number[]): [number, number][] {
+  const runs: [number, number][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a) last[1] = a + 1;
+    else runs.push([a, a + 1]);
+  }
+  return runs;
 }
 
 export function sum(x: Tensor, axes?: number | number[], keepDims = false): Tensor {

@@ -18,7 +18,7 @@ export const unaryFunctions: Record<UnaryOp, (x: number, alpha: number) => numbe
   softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
 };
 
-export const binaryFunctions: Record<BinaryOp, (a: number, b: number) => number> = {
+export const binaryFunctions: Record<BinaryOp, (a: number, b: number, alpha: number) => number> = {
   add: (a, b) => a + b,
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
@@ -32,6 +32,9 @@ export const binaryFunctions: Record<BinaryOp, (a: number, b: number) => number>
   ge: (a, b) => Number(a >= b),
   eq: (a, b) => Number(a === b),
   ne: (a, b) => Number(a !== b),
+  // a is the output's gradient, b the activation's input
+  reluBackward: (a, b) => (b > 0 ? a : 0),
+  leakyReluBackward: (a, b, alpha) => (b > 0 ? a : alpha * a),
 };
 
 registerCpuKernel('fill', (_, [out], { n, value }) => {
@@ -43,10 +46,10 @@ registerCpuKernel('unary', ([x], [out], { op, n, alpha }) => {
   for (let i = 0; i < n; i++) out[i] = f(x[i], alpha);
 });
 
-registerCpuKernel('binary', ([a, b], [out], { op, shape, aStrides, bStrides }) => {
+registerCpuKernel('binary', ([a, b], [out], { op, shape, aStrides, bStrides, alpha }) => {
   const f = binaryFunctions[op];
   for (let i = 0; i < out.length; i++) {
-    out[i] = f(a[stridedOffset(i, shape, aStrides)], b[stridedOffset(i, shape, bStrides)]);
+    out[i] = f(a[stridedOffset(i, shape, aStrides)], b[stridedOffset(i, shape, bStrides)], alpha ?? 0);
   }
 });
 

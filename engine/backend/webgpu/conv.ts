@@ -9,6 +9,9 @@ import convTranspose2dV2Source from '../../../shaders/conv_transpose2d_v2.wgsl';
 import convTranspose2dV3Source from '../../../shaders/conv_transpose2d_v3.wgsl';
 import weightGradV1Source from '../../../shaders/conv2d_weight_grad_v1.wgsl';
 import weightGradV2Source from '../../../shaders/conv2d_weight_grad_v2.wgsl';
+import conv2dImplicitGemmSource from '../../../shaders/conv2d_implicit_gemm.wgsl';
+import convTranspose2dImplicitGemmSource from '../../../shaders/conv_transpose2d_implicit_gemm.wgsl';
+import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_implicit_gemm.wgsl';
 import type { ConvGeometry } from '../../ops/conv.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 // The rest of the family (pooling, upsampling).
@@ -20,7 +23,7 @@ export interface ConvVersion {
   name: string;
   /** full WGSL source, common prelude included (v3 generates its tile sizes per geometry) */
   source: (g: ConvGeometry) => string;
-  constants: Record<string, number>;
+  constants: (g: ConvGeometry) => Record<string, number>;
   workgroups: (g: ConvGeometry) => [number, number, number] | number;
 }
 
@@ -55,7 +58,7 @@ function tileHeader(tiles: Record<string, number>): string {
 const naive = (name: string, source: string, outputs: (g: ConvGeometry) => number): ConvVersion => ({
   name,
   source: () => commonSource + source,
-  constants: { WG: NAIVE_WORKGROUP },
+  constants: () => ({ WG: NAIVE_WORKGROUP }),
   workgroups: (g) => Math.ceil(outputs(g) / NAIVE_WORKGROUP),
 });
 
@@ -68,7 +71,7 @@ function rowTiled(name: string, source: string, channelTileName: string, side: (
   return {
     name,
     source: () => tileHeader({ [channelTileName]: V2_CHANNEL_TILE, PIXEL_TILE: V2_PIXEL_TILE }) + commonSource + source,
-    constants: { WG: V2_WORKGROUP },
+    constants: () => ({ WG: V2_WORKGROUP }),
     workgroups: (g) => {
       const [channels, h, w] = side(g);
       return [Math.ceil((h * Math.ceil(w / V2_PIXEL_TILE)) / V2_WORKGROUP), Math.ceil(channels / V2_CHANNEL_TILE), g.batch];
@@ -84,7 +87,7 @@ function phaseTiled(name: string, source: string): ConvVersion {
   return {
     name,
     source: (g) => tileHeader({ IN_CHANNEL_TILE: v3ChannelTile(g), PIXEL_TILE: V3_PIXEL_TILE }) + commonSource + source,
-    constants: { WG: V2_WORKGROUP },
+    constants: () => ({ WG: V2_WORKGROUP }),
     workgroups: (g) => {
       const rows = Math.ceil(g.inH / g.strideH);
       const blocksPerRow = Math.ceil(Math.ceil(g.inW / g.strideW) / V3_PIXEL_TILE);
@@ -94,27 +97,76 @@ function phaseTiled(name: string, source: string): ConvVersion {
   };
 }
 
+/** An implicit-GEMM version's blocking: WG threads, each TM rows (channels) x TN columns (pixels or taps). */
+export interface GemmTile {
+  wg: number;
+  tm: number;
+  tn: number;
+}
+
+/**
+ * The blocking when nothing was tuned for this adapter: 8 threads x 16 rows x 8 columns was the fastest of
+ * the blockings timed on lavapipe (bench/results/conv-lavapipe.md); fewer rows when a side has at most 8
+ * channels (the generators' and decoders' 3-channel layers), so few rows are computed only to be dropped.
+ */
+export function defaultGemmTile(rows: number): GemmTile {
+  return { wg: 8, tm: rows <= 4 ? 4 : rows <= 8 ? 8 : 16, tn: 8 };
+}
+
+/**
+ * An implicit-GEMM version: rows are one side's channels (W's rows, read uniformly by the workgroup),
+ * columns are pixels (or, for the weight gradient, taps); workgroups cover column blocks (x) and row
+ * blocks (y), and `phases` (z) for the transposed kernel.
+ */
+export function implicitGemm(
+  name: string,
+  source: string,
+  shape: (g: ConvGeometry) => { rows: number; columns: number; phases: number },
+  tile: (g: ConvGeometry) => GemmTile = (g) => defaultGemmTile(shape(g).rows),
+): ConvVersion {
+  return {
+    name,
+    source: (g) => {
+      const { tm, tn } = tile(g);
+      return tileHeader({ TM: tm, TN: tn }) + commonSource + source;
+    },
+    constants: (g) => ({ WG: tile(g).wg }),
+    workgroups: (g) => {
+      const { wg, tm, tn } = tile(g);
+      const { rows, columns, phases } = shape(g);
+      return [Math.ceil(columns / (wg * tn)), Math.ceil(rows / tm), phases];
+    },
+  };
+}
+
 export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
   conv2d: [
     naive('v1', conv2dV1Source, ySize),
     rowTiled('v2', conv2dV2Source, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
+    implicitGemm('implicit-gemm', conv2dImplicitGemmSource, (g) => ({ rows: g.outChannels, columns: g.batch * g.outH * g.outW, phases: 1 })),
   ],
   convTranspose2d: [
     naive('v1', convTranspose2dV1Source, xSize),
     rowTiled('v2', convTranspose2dV2Source, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
     phaseTiled('v3', convTranspose2dV3Source),
+    implicitGemm('implicit-gemm', convTranspose2dImplicitGemmSource, (g) => ({
+      rows: g.inChannels,
+      columns: g.batch * Math.ceil(g.inH / g.strideH) * Math.ceil(g.inW / g.strideW),
+      phases: g.strideH * g.strideW,
+    })),
   ],
   conv2dWeightGrad: [
     naive('v1', weightGradV1Source, wSize),
     {
       name: 'v2',
       source: () => tileHeader({ OUT_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE, IN_CHANNEL_TILE: V2_WEIGHT_GRAD_TILE }) + commonSource + weightGradV2Source,
-      constants: { WG: NAIVE_WORKGROUP },
+      constants: () => ({ WG: NAIVE_WORKGROUP }),
       workgroups: (g) => {
         const tiles = Math.ceil(g.outChannels / V2_WEIGHT_GRAD_TILE) * Math.ceil(g.inChannels / V2_WEIGHT_GRAD_TILE);
         return Math.ceil((tiles * g.kernelH * g.kernelW) / NAIVE_WORKGROUP);
       },
     },
+    implicitGemm('implicit-gemm', weightGradImplicitGemmSource, (g) => ({ rows: g.outChannels, columns: g.inChannels * g.kernelH * g.kernelW, phases: 1 })),
   ],
 };
 
@@ -156,7 +208,7 @@ for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const)
   registerGpuKernel(kernel, {
     label: () => `${kernel} ${chooseConvVersion(kernel).name}`,
     source: (p) => chooseConvVersion(kernel).source(p),
-    constants: () => chooseConvVersion(kernel).constants,
+    constants: (p) => chooseConvVersion(kernel).constants(p),
     uniforms: (p) => convUniforms(p, 'hasBias' in p ? p.hasBias : false),
     workgroups: (p) => chooseConvVersion(kernel).workgroups(p),
   });

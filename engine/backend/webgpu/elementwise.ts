@@ -4,6 +4,7 @@ import fillSource from '../../../shaders/fill.wgsl';
 import unarySource from '../../../shaders/unary.wgsl';
 import binarySource from '../../../shaders/binary.wgsl';
 import whereSource from '../../../shaders/where.wgsl';
+import broadcastSource from '../../../shaders/broadcast_common.wgsl';
 import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
 import { sizeOf, stridesOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
@@ -45,6 +46,8 @@ const binaryWgsl: Record<BinaryOp, string> = {
   ge: 'f32(a >= b)',
   eq: 'f32(a == b)',
   ne: 'f32(a != b)',
+  reluBackward: 'select(0.0, a, b > 0.0)',
+  leakyReluBackward: 'select(alpha * a, a, b > 0.0)',
 };
 
 // WGSL's pow is exp2(b log2 a): undefined for a < 0 and NaN for 0^0. This follows Math.pow instead.
@@ -90,40 +93,71 @@ registerGpuKernel('unary', {
   workgroups: ({ n }) => blocks(n),
 });
 
+/** The access modes of shaders/broadcast_common.wgsl. */
+const FULL = 0;
+const SCALAR = 1;
+const DIVMOD = 2;
+const STRIDED = 3;
+
+interface OperandAccess {
+  mode: number;
+  div: number;
+  mod: number;
+}
+
+/**
+ * How a kernel reads an operand with broadcast `strides` for output element i of `shape`: at i (FULL),
+ * at 0 (SCALAR), at (i / div) % mod when the axes it has form one contiguous run laid out row-major
+ * (DIVMOD: a bias over the last axis, a per-channel value over (B, C, H, W)), else by the strided walk.
+ */
+export function operandAccess(shape: number[], strides: number[]): OperandAccess {
+  if (isContiguous(shape, strides)) return { mode: FULL, div: 1, mod: 1 };
+  const present = shape.map((_, d) => d).filter((d) => strides[d] !== 0 && shape[d] !== 1);
+  if (present.length === 0) return { mode: SCALAR, div: 1, mod: 1 };
+  const first = present[0];
+  const last = present[present.length - 1];
+  let expected = 1;
+  for (let d = last; d >= first; d--) {
+    if (shape[d] === 1) continue;
+    if (strides[d] !== expected) return { mode: STRIDED, div: 1, mod: 1 };
+    expected *= shape[d];
+  }
+  return { mode: DIVMOD, div: sizeOf(shape.slice(last + 1)), mod: expected };
+}
+
+/** The uniform record of shaders/broadcast_common.wgsl for up to three operands. */
+function broadcastUniforms(op: string, shape: number[], operandStrides: number[][], alpha = 0): ArrayBuffer {
+  checkRank(op, shape);
+  const access = operandStrides.map((strides) => operandAccess(shape, strides));
+  const writer = new UniformWriter().u32(sizeOf(shape)).u32(shape.length).f32(alpha).u32Vec4Array(shape, RANK_VEC4S);
+  writer.u32Vec4Array(access.flatMap((a) => [a.div, a.mod, 0, 0]), 3);
+  for (let k = 0; k < 3; k++) writer.u32Vec4Array(operandStrides[k] ?? [], RANK_VEC4S);
+  return writer.finish();
+}
+
+const modeOf = (shape: number[], strides: number[]) => operandAccess(shape, strides).mode;
+
 registerGpuKernel('binary', {
   label: ({ op }) => `binary ${op}`,
-  source: ({ op }) => `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32) -> f32 { return ${binaryWgsl[op]}; }\n${binarySource}`,
+  source: ({ op }) =>
+    `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastSource}${binarySource}`,
   constants: ({ shape, aStrides, bStrides }) => ({
     WG: ELEMENTWISE_WORKGROUP,
-    STRIDED_A: Number(!isContiguous(shape, aStrides)),
-    STRIDED_B: Number(!isContiguous(shape, bStrides)),
+    MODE_A: modeOf(shape, aStrides),
+    MODE_B: modeOf(shape, bStrides),
   }),
-  uniforms: ({ op, shape, aStrides, bStrides }) => {
-    checkRank(op, shape);
-    return new UniformWriter()
-      .u32(sizeOf(shape))
-      .u32(shape.length)
-      .u32Vec4Array(shape, RANK_VEC4S)
-      .u32Vec4Array(aStrides, RANK_VEC4S)
-      .u32Vec4Array(bStrides, RANK_VEC4S)
-      .finish();
-  },
+  uniforms: ({ op, shape, aStrides, bStrides, alpha }) => broadcastUniforms(op, shape, [aStrides, bStrides], alpha),
   workgroups: ({ shape }) => blocks(sizeOf(shape)),
 });
 
 registerGpuKernel('where', {
-  source: () => `${rankHeader}${whereSource}`,
-  constants,
-  uniforms: ({ shape, condStrides, aStrides, bStrides }) => {
-    checkRank('where', shape);
-    return new UniformWriter()
-      .u32(sizeOf(shape))
-      .u32(shape.length)
-      .u32Vec4Array(shape, RANK_VEC4S)
-      .u32Vec4Array(condStrides, RANK_VEC4S)
-      .u32Vec4Array(aStrides, RANK_VEC4S)
-      .u32Vec4Array(bStrides, RANK_VEC4S)
-      .finish();
-  },
+  source: () => `${rankHeader}${broadcastSource}${whereSource}`,
+  constants: ({ shape, condStrides, aStrides, bStrides }) => ({
+    WG: ELEMENTWISE_WORKGROUP,
+    MODE_COND: modeOf(shape, condStrides),
+    MODE_A: modeOf(shape, aStrides),
+    MODE_B: modeOf(shape, bStrides),
+  }),
+  uniforms: ({ shape, condStrides, aStrides, bStrides }) => broadcastUniforms('where', shape, [condStrides, aStrides, bStrides]),
   workgroups: ({ shape }) => blocks(sizeOf(shape)),
 });

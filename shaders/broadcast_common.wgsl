@@ -1,0 +1,61 @@
+// Prepended to binary.wgsl and where.wgsl: the uniform record of an elementwise kernel over a broadcast
+// and how it finds an operand's element for output element i. Each operand has an access mode, chosen per
+// call by engine/backend/webgpu/elementwise.ts and passed as an override constant, so a kernel compiles
+// only the read it needs:
+//   FULL     the operand has the output's shape: element i, no index arithmetic
+//   SCALAR   every axis is broadcast: element 0, the same address in every thread (a uniform load)
+//   DIVMOD   the operand's axes with a stride form one contiguous run (a bias row or column, a
+//            per-channel scale): element (i / div) % mod, div and mod from `divmod`
+//   STRIDED  anything else: the coordinate walk, summing coordinate * stride over the axes
+// `const RANK_VEC4S` (the uniform arrays hold 4 axes per vec4) is prepended at run time.
+
+struct Params {
+  n: u32,
+  rank: u32,
+  alpha: f32, // the op's parameter (leakyReluBackward's slope); unused by the others
+  shape: array<vec4<u32>, RANK_VEC4S>,
+  divmod: array<vec4<u32>, 3>, // per operand: (div, mod, -, -) for DIVMOD reads
+  strides: array<array<vec4<u32>, RANK_VEC4S>, 3>, // per operand, for STRIDED reads
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+
+const FULL: u32 = 0u;
+const SCALAR: u32 = 1u;
+const DIVMOD: u32 = 2u;
+const STRIDED: u32 = 3u;
+
+/** The flat output index of a 1-D dispatch spread over x and y. */
+fn output_index(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, workgroup_size: u32) -> u32 {
+  return (wid.x + wid.y * nwg.x) * workgroup_size + lid.x;
+}
+
+/** Walks the coordinates of output element i from the last axis, summing coordinate * stride. */
+fn strided_offset(i: u32, operand: u32) -> u32 {
+  var rest = i;
+  var offset = 0u;
+  for (var d = i32(params.rank) - 1; d >= 0; d--) {
+    let size = params.shape[d / 4][d % 4];
+    offset += (rest % size) * params.strides[operand][d / 4][d % 4];
+    rest = rest / size;
+  }
+  return offset;
+}
+
+/** Where operand `operand`, read in `mode`, holds the value for output element i. */
+fn operand_index(i: u32, operand: u32, mode: u32) -> u32 {
+  switch mode {
+    case FULL: {
+      return i;
+    }
+    case SCALAR: {
+      return 0u;
+    }
+    case DIVMOD: {
+      return (i / params.divmod[operand].x) % params.divmod[operand].y;
+    }
+    default: {
+      return strided_offset(i, operand);
+    }
+  }
+}

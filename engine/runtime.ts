@@ -43,6 +43,11 @@ export async function flush(): Promise<void> {
   await current.flush();
 }
 
+/** Marks the end of a training step for the kernel profiler (ENGINE_PROFILE=1); nothing otherwise. */
+export function markStep(): void {
+  gpuReady?.markStep();
+}
+
 /** Releases the GPU device so the process can exit promptly (tests and scripts call it at the end). */
 export function releaseDevice(): void {
   if (gpuReady) {

@@ -17,6 +17,7 @@ export interface ProgressOptions {
   total: number; // steps in this epoch
   stream?: ProgressStream;
   now?: () => number; // clock in milliseconds, replaceable in tests
+  onStep?: () => void; // called on every update (the kernel profiler counts steps with it)
 }
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
@@ -34,8 +35,10 @@ export class Progress {
   private lossSum = 0;
   private samples = 0;
   private lastDrawMs = -Infinity;
+  private readonly onStep?: () => void;
 
-  constructor({ name, total, stream = process.stdout, now = () => performance.now() }: ProgressOptions) {
+  constructor({ name, total, stream = process.stdout, now = () => performance.now(), onStep }: ProgressOptions) {
+    this.onStep = onStep;
     if (!Number.isInteger(total) || total < 1) throw new Error(`Progress "${name}": total = ${total} must be a positive integer`);
     this.name = name;
     this.total = total;
@@ -49,6 +52,7 @@ export class Progress {
     if (!Number.isInteger(step) || step < 1 || step > this.total) {
       throw new Error(`Progress "${this.name}": step ${step} is outside 1..${this.total}`);
     }
+    this.onStep?.();
     this.steps = step;
     this.updates += 1;
     this.lossSum += loss;

@@ -21,6 +21,7 @@ import { getRandomState, setRandomState, type RandomState } from '../ops/random.
 import { appendJsonLine, temporaryPath, writeText } from '../io/files.js';
 import { Progress, type ProgressStream } from '../io/progress.js';
 import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
+import { markStep } from '../runtime.js';
 
 export const RESUME_FLAG = '--resume';
 
@@ -97,7 +98,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<Training
   for (let epoch = state.epochsDone; epoch < epochs; epoch++) {
     const rates = applySchedule(optimizers, options.schedule, epoch);
     module.train();
-    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream });
+    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep: markStep });
     const startMs = performance.now();
     const metrics = await trainEpoch({ epoch, progress });
     const seconds = (performance.now() - startMs) / 1000;

@@ -211,5 +211,7 @@ for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const)
     constants: (p) => chooseConvVersion(kernel).constants(p),
     uniforms: (p) => convUniforms(p, 'hasBias' in p ? p.hasBias : false),
     workgroups: (p) => chooseConvVersion(kernel).workgroups(p),
+    // the same count for all three: every pass multiplies each (output pixel, tap, channel pair) once
+    flops: (g) => 2 * g.batch * g.outChannels * g.outH * g.outW * g.inChannels * g.kernelH * g.kernelW,
   });
 }

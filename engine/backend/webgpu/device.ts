@@ -36,7 +36,9 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   if (!adapter) throw new Error(INSTALL_HINT);
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  const device = await adapter.requestDevice({ requiredLimits });
+  // GPU timestamps for the kernel profiler, where the adapter has them
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   const adapterName = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
   return { device, adapterName: adapterName || 'unknown adapter' };

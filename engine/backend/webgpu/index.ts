@@ -10,10 +10,13 @@
 //             passes, bind groups and pipelines carry the kernel's label, so the message names it.
 //   debug     with ENGINE_DEBUG=1 (or setDebug(true)) every kernel output is scanned for NaN/Inf on the GPU,
 //             and the next flush names the first kernel that produced one.
+//   profile   with ENGINE_PROFILE=1 (or setProfile(true)) every kernel is timed (profiler.ts) and a table per
+//             kernel is printed when the process exits.
 import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
 import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
+import { Profiler } from './profiler.js';
 import './elementwise.js';
 import './reduce.js';
 import './matmul.js';
@@ -54,6 +57,7 @@ export class WebGpuBackend implements Backend {
   private dispatches = 0;
   private errors: string[] = [];
   private finiteCheck: FiniteCheck | null = null;
+  private profiler: Profiler | null = null;
 
   static async create(): Promise<WebGpuBackend> {
     const { device, adapterName } = await acquireDevice();
@@ -75,11 +79,29 @@ export class WebGpuBackend implements Backend {
       this.errors.push((event as GPUUncapturedErrorEvent).error.message);
     });
     if (process.env.ENGINE_DEBUG === '1') this.setDebug(true);
+    if (process.env.ENGINE_PROFILE === '1') this.setProfile(true);
   }
 
   /** Turns the NaN/Inf check of every kernel output on or off. */
   setDebug(on: boolean): void {
     this.finiteCheck = on ? new FiniteCheck(this.device) : null;
+  }
+
+  /** Turns the kernel profiler on (its table is printed to stderr at exit) or off. */
+  setProfile(on: boolean): void {
+    if (on === (this.profiler !== null)) return;
+    if (!on) {
+      this.profiler = null;
+      return;
+    }
+    const profiler = new Profiler(this.device, this.adapterName);
+    this.profiler = profiler;
+    process.once('exit', () => process.stderr.write(`\n${profiler.report()}\n`));
+  }
+
+  /** Marks the end of a training step for the profiler's per-step counts (nothing when not profiling). */
+  markStep(): void {
+    this.profiler?.markStep();
   }
 
   alloc(n: number): GpuStorage {
@@ -124,6 +146,7 @@ export class WebGpuBackend implements Backend {
       this.freeStaging.get(cls)?.pop() ??
       this.device.createBuffer({ size: cls, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     this.openEncoder().copyBufferToBuffer(s.buffer, 0, staging, 0, bytes);
+    this.profiler?.noteReadback();
     await this.flush();
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const result = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
@@ -143,7 +166,7 @@ export class WebGpuBackend implements Backend {
     if (workgroups.some((w) => w > MAX_WORKGROUPS_PER_DIMENSION)) {
       throw new Error(`webgpu: kernel '${label}' needs [${workgroups.join(', ')}] workgroups; at most ${MAX_WORKGROUPS_PER_DIMENSION} per dimension`);
     }
-    if (this.dispatches >= UNIFORM_ARENA_SLOTS) this.submit();
+    if (this.dispatches >= UNIFORM_ARENA_SLOTS || this.profiler?.full) this.submit();
 
     const pipeline = this.pipeline(label, kernel.source(params), kernel.entryPoint ?? 'main', kernel.constants?.(params));
     const entries: GPUBindGroupEntry[] = [];
@@ -156,7 +179,9 @@ export class WebGpuBackend implements Backend {
       entries.push({ binding: entries.length, resource: { buffer: s.buffer, size } });
     }
     const bindGroup = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
-    const pass = this.openEncoder().beginComputePass({ label });
+    const storages = [...inputs, ...outputs];
+    const timestampWrites = this.profiler?.beginPass(label, storages.reduce((n, s) => n + s.size * BYTES_PER_FLOAT, 0), kernel.flops?.(params) ?? 0);
+    const pass = this.openEncoder().beginComputePass({ label, timestampWrites });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(...workgroups);
@@ -167,6 +192,7 @@ export class WebGpuBackend implements Backend {
         this.finiteCheck.record(this.openEncoder(), s.buffer, s.size, label, i);
       }
     }
+    if (this.profiler?.submitsEachDispatch) this.submit();
   }
 
   async flush(): Promise<void> {
@@ -175,6 +201,7 @@ export class WebGpuBackend implements Backend {
     const errors = this.errors.splice(0);
     if (errors.length > 0) throw new Error(`webgpu: ${errors[0]}`);
     if (this.finiteCheck) await this.finiteCheck.report();
+    await this.profiler?.collect();
   }
 
   memory(): MemoryStats {
@@ -216,7 +243,9 @@ export class WebGpuBackend implements Backend {
       this.device.queue.writeBuffer(this.uniformArena, 0, this.uniformStaging, 0, this.dispatches * UNIFORM_SLOT_BYTES);
     }
     this.finiteCheck?.beforeSubmit();
+    this.profiler?.beforeSubmit(this.encoder);
     this.device.queue.submit([this.encoder.finish()]);
+    this.profiler?.afterSubmit();
     this.encoder = null;
     this.dispatches = 0;
   }

@@ -134,4 +134,5 @@ registerGpuKernel('matmul', {
   uniforms: (p) =>
     new UniformWriter().u32(p.batch).u32(p.M).u32(p.N).u32(p.K).u32(p.aBatchStride).u32(p.bBatchStride).finish(),
   workgroups: (p) => chooseMatmulVersion(p).workgroups(p),
+  flops: (p) => 2 * p.batch * p.M * p.N * p.K,
 });

@@ -14,6 +14,8 @@ export interface GpuKernel<K extends KernelName> {
   constants?: (params: KernelParams[K]) => Record<string, number>;
   /** The uniform record at @binding(0); omit for kernels without one. */
   uniforms?: (params: KernelParams[K]) => ArrayBuffer;
+  /** Floating-point operations of one run, for the profiler's GFLOP/s (omit where bytes moved are the measure). */
+  flops?: (params: KernelParams[K]) => number;
   /** Workgroups to dispatch: a count (spread over x and y past 65535) or an explicit triple. */
   workgroups: (params: KernelParams[K]) => number | [number, number, number];
 }

@@ -14,11 +14,15 @@ function entries(dir, pattern) {
   return out;
 }
 
+// TensorFlow.js's bench twin is bundled with TF.js itself: tfjs-core's ES modules import their gradient
+// files without extensions, which Node cannot load but esbuild resolves.
+const TFJS_ENTRY = join('bench', 'compare-tfjs.ts');
+
 const entryPoints = [
   ...entries('test', /\.test\.ts$|^run\.ts$/),
   ...entries('bench', /\.ts$/),
   ...entries('experiments', /\.ts$/),
-].filter((p) => !p.includes('/lib/'));
+].filter((p) => !p.includes('/lib/') && p !== TFJS_ENTRY);
 
 // Build into a fresh folder, then swap it in, so a build never leaves dist/ half written for a run
 // that is reading it, and files of deleted entries do not linger.
@@ -38,6 +42,19 @@ try {
     loader: { '.wgsl': 'text' },
     sourcemap: 'inline',
     logLevel: 'warning',
+  });
+  await build({
+    entryPoints: [TFJS_ENTRY],
+    outdir: join(staging, 'bench'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['webgpu'],
+    // TF.js's CommonJS parts require Node's own modules
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'error',
   });
 } catch (error) {
   rmSync(staging, { recursive: true, force: true }); // a failed build leaves the previous dist/ as it was

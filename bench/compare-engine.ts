@@ -1,0 +1,149 @@
+// The engine's side of bench:compare (bench/compare.ts runs it as a child process, one workload at a time):
+// times one workload on the WebGPU backend and prints one JSON line {framework, workload, samples}.
+//   node dist/bench/compare-engine.mjs --workload vae-step [--warmup 2] [--runs 5]
+// It uses only the engine's public API and the models, so the same file built in an older checkout of the
+// project times that version too (bench/compare.ts --baseline <dir>; see there).
+// Workloads (inputs are uniform random numbers: no time depends on the values):
+//   vae-step            the seed's continuous MLP VAE (2352-512-256-6 / 3-256-512-2352), one Adam step, batch 128
+//   conv-forward        conv2d 128x32x28x28 -> 64, 3x3, padding 1, with bias
+//   conv-backward       its input and weight gradients (and the bias gradient) from a given dy
+//   gan-assignment-step one step of the CycleGAN assignment preset (batch 128, width 64, BCE, its training order)
+//   gan-default-step    one step of the default CycleGAN (batch 16, width 16, LSGAN, cycle and identity terms, history)
+//   mul, gt-scalar, add-scalar, where   elementwise on 128x64x28x28 (where: cond, x and y all full size)
+//   matmul-1024         1024 x 1024 . 1024 x 1024
+import { performance } from 'node:perf_hooks';
+import * as E from '../engine/index.js';
+import { Vae } from '../models/vae/model.js';
+import { trainStep as vaeTrainStep } from '../models/vae/train.js';
+import { CycleGan, historyRandom, makeOptimizers, trainStep as ganTrainStep, type CycleGanConfig } from '../models/cyclegan.js';
+
+const BATCH = 128;
+const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
+
+interface Workload {
+  /** prepares inputs once; returns one timed run, which ends when its results are computed */
+  setup: () => Promise<() => Promise<void>>;
+}
+
+const CYCLEGAN_ASSIGNMENT: CycleGanConfig = {
+  generatorWidth: 64, generatorKernel: 3, generatorSlope: 0, centreInput: false, discriminatorWidths: [16, 32], discriminatorHidden: 128,
+  adversarial: 'bce', cycleWeight: 0, identityWeight: 0, history: 0, labelled: false, order: 'assignment', lr: 2e-4, beta1: 0.5, beta2: 0.999,
+};
+const CYCLEGAN_DEFAULT: CycleGanConfig = {
+  generatorWidth: 16, generatorKernel: 3, generatorSlope: 0.2, centreInput: true, discriminatorWidths: [8, 16], discriminatorHidden: 32,
+  adversarial: 'lsgan', cycleWeight: 10, identityWeight: 5, history: 50, labelled: false, order: 'joint', lr: 3e-4, beta1: 0.5, beta2: 0.999,
+};
+
+/** Waits for a tensor's values (the run's end), then frees it. */
+async function settle(t: E.Tensor): Promise<void> {
+  await t.toArray();
+  t.dispose();
+}
+
+function ganStep(config: CycleGanConfig, batch: number): Workload {
+  return {
+    setup: async () => {
+      const gan = new CycleGan(config);
+      const optimizers = makeOptimizers(gan);
+      const [a, b] = [E.keep(E.rand([batch, 3, 28, 28])), E.keep(E.rand([batch, 3, 28, 28]))];
+      const random = historyRandom(1, 0);
+      return () => settle(ganTrainStep(gan, optimizers, a, b, random));
+    },
+  };
+}
+
+function elementwise(f: (x: E.Tensor, y: E.Tensor, c: E.Tensor) => E.Tensor): Workload {
+  return {
+    setup: async () => {
+      const [x, y] = [E.keep(E.randn(ELEMENTWISE_SHAPE)), E.keep(E.randn(ELEMENTWISE_SHAPE))];
+      const c = E.keep(E.gt(E.randn(ELEMENTWISE_SHAPE), 0));
+      return async () => {
+        f(x, y, c).dispose();
+        await E.flush();
+      };
+    },
+  };
+}
+
+const WORKLOADS: Record<string, Workload> = {
+  'vae-step': {
+    setup: async () => {
+      const model = new Vae({ kind: 'continuous', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false });
+      const optimizer = new E.optim.Adam(model.parameters(), { lr: 1e-3 });
+      const x = E.keep(E.rand([BATCH, 3, 28, 28]));
+      return async () => void (await vaeTrainStep(model, optimizer, x, { tau: 1 }));
+    },
+  },
+  'conv-forward': {
+    setup: async () => {
+      const [x, w, bias] = [E.keep(E.randn([BATCH, 32, 28, 28])), E.keep(E.randn([64, 32, 3, 3])), E.keep(E.randn([64]))];
+      return async () => {
+        E.conv2d(x, w, bias, { padding: 1 }).dispose();
+        await E.flush();
+      };
+    },
+  },
+  'conv-backward': {
+    setup: async () => {
+      const x = E.keep(E.randn([BATCH, 32, 28, 28]).requireGrad());
+      const w = E.keep(E.randn([64, 32, 3, 3]).requireGrad());
+      const bias = E.keep(E.randn([64]).requireGrad());
+      const dy = E.keep(E.randn([BATCH, 64, 28, 28]));
+      return async () => {
+        const y = E.conv2d(x, w, bias, { padding: 1 });
+        y.backward(dy);
+        y.dispose();
+        for (const t of [x, w, bias]) {
+          t.grad?.dispose();
+          t.grad = null;
+        }
+        await E.flush();
+      };
+    },
+  },
+  'gan-assignment-step': ganStep(CYCLEGAN_ASSIGNMENT, 128),
+  'gan-default-step': ganStep(CYCLEGAN_DEFAULT, 16),
+  mul: elementwise((x, y) => E.mul(x, y)),
+  'gt-scalar': elementwise((x) => E.gt(x, 0)),
+  'add-scalar': elementwise((x) => E.add(x, 1)),
+  where: elementwise((x, y, c) => E.where(c, x, y)),
+  'matmul-1024': {
+    setup: async () => {
+      const [a, b] = [E.keep(E.randn([1024, 1024])), E.keep(E.randn([1024, 1024]))];
+      return async () => {
+        E.matmul(a, b).dispose();
+        await E.flush();
+      };
+    },
+  },
+};
+
+function numberOption(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(`--${name}`);
+  const value = at < 0 ? fallback : Number(args[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`compare-engine: --${name} must be a non-negative integer, got '${args[at + 1]}'`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const name = args[args.indexOf('--workload') + 1];
+  const workload = WORKLOADS[name];
+  if (!args.includes('--workload') || !workload) throw new Error(`compare-engine: --workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${name}'`);
+  const [warmup, runs] = [numberOption(args, 'warmup', 2), numberOption(args, 'runs', 5)];
+  await E.setBackend('webgpu');
+  E.manualSeed(1);
+  const run = await workload.setup();
+  await E.flush();
+  for (let i = 0; i < warmup; i++) await run();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await run();
+    samples.push(performance.now() - t0);
+  }
+  console.log(JSON.stringify({ framework: 'engine', workload: name, samples }));
+  E.releaseDevice();
+}
+
+await main();

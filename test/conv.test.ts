@@ -184,6 +184,10 @@ test('every version of every conv kernel agrees with the CPU reference (forward 
   }
 });
 
+test('maxPool2d kernel [2, 3] whose windows tile [2, 3, 6, 9] (the one-invocation-per-window backward): gradcheck and GPU vs CPU', async () => {
+  await checkOp((x) => E.maxPool2d(x, { kernel: [2, 3] }), [{ shape: [2, 3, 6, 9] }], GPU_TOLERANCE);
+});
+
 const poolCases: [string, (x: E.Tensor) => E.Tensor][] = [
   ['maxPool2d kernel 3 stride 2 padding 1', (x) => E.maxPool2d(x, { kernel: 3, stride: 2, padding: 1 })],
   ['maxPool2d kernel 2 (stride 2)', (x) => E.maxPool2d(x, { kernel: 2 })],

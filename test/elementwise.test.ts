@@ -135,3 +135,16 @@ test('relu and leakyRelu backward: dy where x > 0, else 0 or slope * dy (hand-wo
     assert.equal(Array.from(await x.grad!.toArray()), [2.5, 3, 7]);
   }
 });
+
+test('four elements per thread (n % 4 == 0): unary, binary with full and scalar operands, where, against the CPU', async () => {
+  const shape = [6, 10];
+  for (const [name] of unaryCases) {
+    const f = unaryCases.find(([n]) => n === name)![1];
+    await checkOp(f, [{ shape, low: 0.1, high: 3 }], { noFiniteDifferences: true });
+  }
+  await checkOp(E.mul, [{ shape }, { shape }], { noFiniteDifferences: true });
+  await checkOp(E.sub, [{ shape }, { shape: [] }], { noFiniteDifferences: true });
+  await checkOp(E.div, [{ shape: [1, 1] }, { shape, low: 0.5, high: 2 }], { noFiniteDifferences: true });
+  await checkOp((a, b) => E.leakyRelu(E.mul(a, b), 0.3), [{ shape }, { shape }], { noFiniteDifferences: true });
+  await checkOp((c, a, b) => E.where(E.gt(c, 0), a, b), [{ shape, constant: true }, { shape }, { shape: [] }], { noFiniteDifferences: true });
+});

@@ -2,8 +2,11 @@
 // backend/cpu/elementwise.ts), and how fill/unary/binary/where are dispatched.
 import fillSource from '../../../shaders/fill.wgsl';
 import unarySource from '../../../shaders/unary.wgsl';
+import unaryVec4Source from '../../../shaders/unary_vec4.wgsl';
 import binarySource from '../../../shaders/binary.wgsl';
+import binaryVec4Source from '../../../shaders/binary_vec4.wgsl';
 import whereSource from '../../../shaders/where.wgsl';
+import whereVec4Source from '../../../shaders/where_vec4.wgsl';
 import broadcastSource from '../../../shaders/broadcast_common.wgsl';
 import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
 import { sizeOf, stridesOf } from '../../tensor.js';
@@ -85,12 +88,16 @@ registerGpuKernel('fill', {
   workgroups: ({ n }) => blocks(n),
 });
 
+/** Elementwise kernels run four elements per thread (the *_vec4.wgsl twins) when n % 4 == 0. */
+const FLOATS_PER_VEC4 = 4;
+const inQuads = (n: number) => n % FLOATS_PER_VEC4 === 0;
+
 registerGpuKernel('unary', {
-  label: ({ op }) => `unary ${op}`,
-  source: ({ op }) => `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${unarySource}`,
+  label: ({ op, n }) => `unary ${op}${inQuads(n) ? ' vec4' : ''}`,
+  source: ({ op, n }) => `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${inQuads(n) ? unaryVec4Source : unarySource}`,
   constants,
   uniforms: ({ n, alpha }) => new UniformWriter().u32(n).f32(alpha).finish(),
-  workgroups: ({ n }) => blocks(n),
+  workgroups: ({ n }) => blocks(inQuads(n) ? n / FLOATS_PER_VEC4 : n),
 });
 
 /** The access modes of shaders/broadcast_common.wgsl. */
@@ -137,21 +144,31 @@ function broadcastUniforms(op: string, shape: number[], operandStrides: number[]
 
 const modeOf = (shape: number[], strides: number[]) => operandAccess(shape, strides).mode;
 
+/** Whether a broadcast kernel runs four elements per thread: n % 4 == 0 and no operand needs index arithmetic. */
+function broadcastVec4(shape: number[], ...operandStrides: number[][]): boolean {
+  const plain = (strides: number[]) => modeOf(shape, strides) === FULL || modeOf(shape, strides) === SCALAR;
+  return inQuads(sizeOf(shape)) && operandStrides.every(plain);
+}
+
 registerGpuKernel('binary', {
-  label: ({ op }) => `binary ${op}`,
-  source: ({ op }) =>
-    `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastSource}${binarySource}`,
+  label: ({ op, shape, aStrides, bStrides }) => `binary ${op}${broadcastVec4(shape, aStrides, bStrides) ? ' vec4' : ''}`,
+  source: ({ op, shape, aStrides, bStrides }) =>
+    `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastSource}${
+      broadcastVec4(shape, aStrides, bStrides) ? binaryVec4Source : binarySource
+    }`,
   constants: ({ shape, aStrides, bStrides }) => ({
     WG: ELEMENTWISE_WORKGROUP,
     MODE_A: modeOf(shape, aStrides),
     MODE_B: modeOf(shape, bStrides),
   }),
   uniforms: ({ op, shape, aStrides, bStrides, alpha }) => broadcastUniforms(op, shape, [aStrides, bStrides], alpha),
-  workgroups: ({ shape }) => blocks(sizeOf(shape)),
+  workgroups: ({ shape, aStrides, bStrides }) => blocks(sizeOf(shape) / (broadcastVec4(shape, aStrides, bStrides) ? FLOATS_PER_VEC4 : 1)),
 });
 
 registerGpuKernel('where', {
-  source: () => `${rankHeader}${broadcastSource}${whereSource}`,
+  label: ({ shape, condStrides, aStrides, bStrides }) => `where${broadcastVec4(shape, condStrides, aStrides, bStrides) ? ' vec4' : ''}`,
+  source: ({ shape, condStrides, aStrides, bStrides }) =>
+    `${rankHeader}${broadcastSource}${broadcastVec4(shape, condStrides, aStrides, bStrides) ? whereVec4Source : whereSource}`,
   constants: ({ shape, condStrides, aStrides, bStrides }) => ({
     WG: ELEMENTWISE_WORKGROUP,
     MODE_COND: modeOf(shape, condStrides),
@@ -159,5 +176,6 @@ registerGpuKernel('where', {
     MODE_B: modeOf(shape, bStrides),
   }),
   uniforms: ({ shape, condStrides, aStrides, bStrides }) => broadcastUniforms('where', shape, [condStrides, aStrides, bStrides]),
-  workgroups: ({ shape }) => blocks(sizeOf(shape)),
+  workgroups: ({ shape, condStrides, aStrides, bStrides }) =>
+    blocks(sizeOf(shape) / (broadcastVec4(shape, condStrides, aStrides, bStrides) ? FLOATS_PER_VEC4 : 1)),
 });

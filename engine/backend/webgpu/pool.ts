@@ -3,6 +3,7 @@
 import poolCommonSource from '../../../shaders/pool_common.wgsl';
 import pool2dSource from '../../../shaders/pool2d.wgsl';
 import maxPoolBackwardSource from '../../../shaders/max_pool2d_backward.wgsl';
+import maxPoolBackwardTiledSource from '../../../shaders/max_pool2d_backward_tiled.wgsl';
 import avgPoolBackwardSource from '../../../shaders/avg_pool2d_backward.wgsl';
 import upsampleCommonSource from '../../../shaders/upsample_common.wgsl';
 import upsampleSource from '../../../shaders/upsample2d.wgsl';
@@ -29,11 +30,19 @@ registerGpuKernel('pool2d', {
   workgroups: (g) => blocks(g.planes * g.outH * g.outW),
 });
 
+/** Whether the windows tile the input exactly, each pixel in one window (max_pool2d_backward_tiled.wgsl). */
+export function windowsTile(g: PoolGeometry): boolean {
+  const exact = (kernel: number, stride: number, pad: number, size: number, out: number) => kernel === stride && pad === 0 && size === out * stride;
+  return exact(g.kernelH, g.strideH, g.padH, g.inH, g.outH) && exact(g.kernelW, g.strideW, g.padW, g.inW, g.outW);
+}
+
+// One invocation per window where the windows tile the input, else one per input pixel (gathering).
 registerGpuKernel('maxPool2dBackward', {
-  source: () => poolCommonSource + maxPoolBackwardSource,
+  label: (g) => `maxPool2dBackward ${windowsTile(g) ? 'tiled' : 'gather'}`,
+  source: (g) => poolCommonSource + (windowsTile(g) ? maxPoolBackwardTiledSource : maxPoolBackwardSource),
   constants: () => ({ WG: POOL_WORKGROUP }),
   uniforms: poolUniforms,
-  workgroups: (g) => blocks(g.planes * g.inH * g.inW),
+  workgroups: (g) => blocks(g.planes * (windowsTile(g) ? g.outH * g.outW : g.inH * g.inW)),
 });
 
 registerGpuKernel('avgPool2dBackward', {

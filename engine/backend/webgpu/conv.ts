@@ -14,6 +14,7 @@ import convTranspose2dImplicitGemmSource from '../../../shaders/conv_transpose2d
 import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_implicit_gemm.wgsl';
 import type { ConvGeometry } from '../../ops/conv.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
+import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';
 
@@ -25,6 +26,33 @@ export interface ConvVersion {
   source: (g: ConvGeometry) => string;
   constants: (g: ConvGeometry) => Record<string, number>;
   workgroups: (g: ConvGeometry) => [number, number, number] | number;
+  /** the blocking a tiled version runs on g (shown in its label) */
+  tileName?: (g: ConvGeometry) => string;
+}
+
+/** An implicit GEMM's sizes: rows (one side's channels), columns, the reduction's length, stride phases. */
+interface GemmShape {
+  rows: number;
+  columns: number;
+  reduction: number;
+  phases: number;
+}
+
+const GEMM_SHAPES: Record<ConvKernelName, (g: ConvGeometry) => GemmShape> = {
+  conv2d: (g) => ({ rows: g.outChannels, columns: g.batch * g.outH * g.outW, reduction: g.inChannels * g.kernelH * g.kernelW, phases: 1 }),
+  convTranspose2d: (g) => ({
+    rows: g.inChannels,
+    columns: g.batch * Math.ceil(g.inH / g.strideH) * Math.ceil(g.inW / g.strideW),
+    reduction: Math.ceil((g.outChannels * g.kernelH * g.kernelW) / (g.strideH * g.strideW)), // landing taps per phase, about
+    phases: g.strideH * g.strideW,
+  }),
+  conv2dWeightGrad: (g) => ({ rows: g.outChannels, columns: g.inChannels * g.kernelH * g.kernelW, reduction: g.batch * g.outH * g.outW, phases: 1 }),
+};
+
+/** The implicit-GEMM blocking of a call: the adapter's tuned choice for its shape class, else the default. */
+function gemmTile(kernel: ConvKernelName, g: ConvGeometry): GemmTile {
+  const tuned = tunedCandidate(kernel, g);
+  return tuned ? parseTile(tuned) : defaultGemmTile(GEMM_SHAPES[kernel](g).rows);
 }
 
 /** Invocations per workgroup of the one-output-per-invocation versions. */
@@ -114,6 +142,20 @@ export function defaultGemmTile(rows: number): GemmTile {
 }
 
 /**
+ * The blockings per-adapter tuning chooses among (engine/backend/webgpu/tuning.ts), named `WGxTMxTN`:
+ * few threads with large register blocks (a CPU's SIMD lanes, lavapipe) to many threads with small
+ * ones (a GPU's, which needs thousands of threads in flight and spills large blocks).
+ */
+export const GEMM_TILE_CANDIDATES = ['8x16x8', '8x8x8', '8x4x8', '8x16x16', '16x16x8', '32x8x4', '64x4x4', '128x4x2', '256x2x2'];
+
+export const tileName = (t: GemmTile) => `${t.wg}x${t.tm}x${t.tn}`;
+
+export function parseTile(name: string): GemmTile {
+  const [wg, tm, tn] = name.split('x').map(Number);
+  return { wg, tm, tn };
+}
+
+/**
  * An implicit-GEMM version: rows are one side's channels (W's rows, read uniformly by the workgroup),
  * columns are pixels (or, for the weight gradient, taps); workgroups cover column blocks (x) and row
  * blocks (y), and `phases` (z) for the transposed kernel.
@@ -121,11 +163,12 @@ export function defaultGemmTile(rows: number): GemmTile {
 export function implicitGemm(
   name: string,
   source: string,
-  shape: (g: ConvGeometry) => { rows: number; columns: number; phases: number },
+  shape: (g: ConvGeometry) => GemmShape,
   tile: (g: ConvGeometry) => GemmTile = (g) => defaultGemmTile(shape(g).rows),
 ): ConvVersion {
   return {
     name,
+    tileName: (g) => tileName(tile(g)),
     source: (g) => {
       const { tm, tn } = tile(g);
       return tileHeader({ TM: tm, TN: tn }) + commonSource + source;
@@ -143,17 +186,13 @@ export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
   conv2d: [
     naive('v1', conv2dV1Source, ySize),
     rowTiled('v2', conv2dV2Source, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
-    implicitGemm('implicit-gemm', conv2dImplicitGemmSource, (g) => ({ rows: g.outChannels, columns: g.batch * g.outH * g.outW, phases: 1 })),
+    implicitGemm('implicit-gemm', conv2dImplicitGemmSource, GEMM_SHAPES.conv2d, (g) => gemmTile('conv2d', g)),
   ],
   convTranspose2d: [
     naive('v1', convTranspose2dV1Source, xSize),
     rowTiled('v2', convTranspose2dV2Source, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
     phaseTiled('v3', convTranspose2dV3Source),
-    implicitGemm('implicit-gemm', convTranspose2dImplicitGemmSource, (g) => ({
-      rows: g.inChannels,
-      columns: g.batch * Math.ceil(g.inH / g.strideH) * Math.ceil(g.inW / g.strideW),
-      phases: g.strideH * g.strideW,
-    })),
+    implicitGemm('implicit-gemm', convTranspose2dImplicitGemmSource, GEMM_SHAPES.convTranspose2d, (g) => gemmTile('convTranspose2d', g)),
   ],
   conv2dWeightGrad: [
     naive('v1', weightGradV1Source, wSize),
@@ -166,7 +205,7 @@ export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
         return Math.ceil((tiles * g.kernelH * g.kernelW) / NAIVE_WORKGROUP);
       },
     },
-    implicitGemm('implicit-gemm', weightGradImplicitGemmSource, (g) => ({ rows: g.outChannels, columns: g.inChannels * g.kernelH * g.kernelW, phases: 1 })),
+    implicitGemm('implicit-gemm', weightGradImplicitGemmSource, GEMM_SHAPES.conv2dWeightGrad, (g) => gemmTile('conv2dWeightGrad', g)),
   ],
 };
 
@@ -204,9 +243,31 @@ function convUniforms(g: ConvGeometry, hasBias = false): ArrayBuffer {
   return writer.finish();
 }
 
+/** Operand sizes of a conv kernel on geometry g: inputs in binding order, then the output. */
+export function convOperandSizes(kernel: ConvKernelName, g: ConvGeometry): { inputs: number[]; output: number } {
+  const x = g.batch * g.inChannels * g.inH * g.inW;
+  const y = g.batch * g.outChannels * g.outH * g.outW;
+  const w = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
+  if (kernel === 'conv2d') return { inputs: [x, w, g.outChannels], output: y };
+  if (kernel === 'convTranspose2d') return { inputs: [y, w, g.inChannels], output: x };
+  return { inputs: [x, y], output: w };
+}
+
 for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const) {
+  registerTunable<ConvGeometry>({
+    kernel,
+    candidates: GEMM_TILE_CANDIDATES,
+    shapeClass: (g) => {
+      const { rows, columns, reduction } = GEMM_SHAPES[kernel](g);
+      return `${sizeBucket(rows)}x${sizeBucket(columns)}x${sizeBucket(reduction)}`;
+    },
+    operandSizes: (g) => convOperandSizes(kernel, g),
+  });
   registerGpuKernel(kernel, {
-    label: () => `${kernel} ${chooseConvVersion(kernel).name}`,
+    label: (p) => {
+      const version = chooseConvVersion(kernel);
+      return `${kernel} ${version.name}${version.tileName ? ` ${version.tileName(p)}` : ''}`;
+    },
     source: (p) => chooseConvVersion(kernel).source(p),
     constants: (p) => chooseConvVersion(kernel).constants(p),
     uniforms: (p) => convUniforms(p, 'hasBias' in p ? p.hasBias : false),

@@ -10,6 +10,9 @@
 //             passes, bind groups and pipelines carry the kernel's label, so the message names it.
 //   debug     with ENGINE_DEBUG=1 (or setDebug(true)) every kernel output is scanned for NaN/Inf on the GPU,
 //             and the next flush names the first kernel that produced one.
+//   tuning    tunable kernels (matmul, the implicit-GEMM convolutions) run the candidate the adapter's tuning
+//             table chooses for each shape class (tuning.ts); ENGINE_TUNE=1 times the classes met without a
+//             choice at the next flush, and tune() times one on demand (npm run tune).
 //   profile   with ENGINE_PROFILE=1 (or setProfile(true)) every kernel is timed (profiler.ts) and a table per
 //             kernel is printed when the process exits.
 import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
@@ -17,6 +20,7 @@ import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import { Profiler } from './profiler.js';
+import { adapterTable, setChoice, setTuneOnFirstUse, setTuningTable, takePending, tunable, tuningKey, tuningTable } from './tuning.js';
 import './elementwise.js';
 import './reduce.js';
 import './matmul.js';
@@ -28,6 +32,7 @@ import './conv.js';
 const BYTES_PER_FLOAT = 4;
 const VEC4_BYTES = 16;
 const UNIFORM_ARENA_SLOTS = 4096; // also the most dispatches one submitted batch holds
+const SLOW_CANDIDATE = 3; // tuning: a candidate this many times slower than the best is run once only
 
 export class GpuStorage implements Storage {
   constructor(
@@ -61,7 +66,9 @@ export class WebGpuBackend implements Backend {
 
   static async create(): Promise<WebGpuBackend> {
     const { device, adapterName } = await acquireDevice();
-    return new WebGpuBackend(device, adapterName);
+    const backend = new WebGpuBackend(device, adapterName);
+    await backend.loadTuningFile();
+    return backend;
   }
 
   constructor(
@@ -196,12 +203,92 @@ export class WebGpuBackend implements Backend {
   }
 
   async flush(): Promise<void> {
+    await this.settle();
+    const classes = takePending();
+    if (classes.length === 0) return;
+    for (const { kernel, params } of classes) await this.tune(kernel as KernelName, params as KernelParams[KernelName]);
+    await this.saveTuningFile();
+  }
+
+  /** Submits and waits for the recorded work; throws the first error a kernel raised. */
+  private async settle(): Promise<void> {
     this.submit();
     await this.device.queue.onSubmittedWorkDone();
     const errors = this.errors.splice(0);
     if (errors.length > 0) throw new Error(`webgpu: ${errors[0]}`);
     if (this.finiteCheck) await this.finiteCheck.report();
     await this.profiler?.collect();
+  }
+
+  /**
+   * Times every candidate of a tunable kernel on a call of params' shape (inputs filled with 0.5), records
+   * the fastest as the choice for its shape class and returns the median ms of each. A candidate whose
+   * first run takes over SLOW_CANDIDATE times the best so far is not run again.
+   */
+  async tune<K extends KernelName>(kernel: K, params: KernelParams[K], runs = 3): Promise<{ key: string; choice: string; ms: Record<string, number> }> {
+    const t = tunable(kernel);
+    if (!t) throw new Error(`webgpu tune: kernel '${kernel}' is not tunable`);
+    const key = tuningKey(kernel, params);
+    const { inputs, output } = t.operandSizes(params);
+    const storages = inputs.map((n) => {
+      const s = this.alloc(n);
+      this.run('fill', [], [s], { n, value: 0.5 });
+      return s;
+    });
+    const out = this.alloc(output);
+    const ms: Record<string, number> = {};
+    let best = Infinity;
+    for (const candidate of t.candidates) {
+      setChoice(key, candidate);
+      const samples: number[] = [];
+      for (let i = 0; i <= runs; i++) {
+        const t0 = performance.now();
+        this.run(kernel, storages, [out], params);
+        await this.settle();
+        if (i > 0) samples.push(performance.now() - t0); // the first run compiles the pipeline
+        if (i === 1 && samples[0] > SLOW_CANDIDATE * best) break;
+      }
+      samples.sort((a, b) => a - b);
+      ms[candidate] = samples[Math.floor(samples.length / 2)];
+      best = Math.min(best, ms[candidate]);
+    }
+    const choice = Object.entries(ms).sort((a, b) => a[1] - b[1])[0][0];
+    setChoice(key, choice);
+    for (const s of [...storages, out]) this.free(s);
+    return { key, choice, ms };
+  }
+
+  /** The tuning file: ENGINE_TUNING_FILE, else tuning.json in the working directory (Node only). */
+  static tuningFilePath(): string | null {
+    if (typeof process === 'undefined' || !process.versions?.node) return null;
+    return process.env.ENGINE_TUNING_FILE || 'tuning.json';
+  }
+
+  /** Loads this adapter's table from the tuning file, if there is one; turns on tuning on first use with ENGINE_TUNE=1. */
+  private async loadTuningFile(): Promise<void> {
+    const path = WebGpuBackend.tuningFilePath();
+    if (!path) return;
+    setTuneOnFirstUse(process.env.ENGINE_TUNE === '1');
+    const { existsSync, readFileSync } = await import('node:fs');
+    if (!existsSync(path)) return;
+    let file: unknown;
+    try {
+      file = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new Error(`tuning file ${path}: not valid JSON (${(error as Error).message})`);
+    }
+    setTuningTable(adapterTable(file, this.adapterName, `tuning file ${path}`), `tuning file ${path}, adapter '${this.adapterName}'`);
+  }
+
+  /** Writes this adapter's table into the tuning file, keeping the other adapters' tables (atomically). */
+  async saveTuningFile(path = WebGpuBackend.tuningFilePath()): Promise<void> {
+    if (!path) return;
+    const { existsSync, readFileSync, writeFileSync, renameSync } = await import('node:fs');
+    const file = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+    file[this.adapterName] = tuningTable();
+    const temporary = `${path}.tmp`;
+    writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n');
+    renameSync(temporary, path);
   }
 
   memory(): MemoryStats {

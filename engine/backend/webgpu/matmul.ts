@@ -8,6 +8,7 @@ import matmulV3Source from '../../../shaders/matmul_v3.wgsl';
 import matmulV4Source from '../../../shaders/matmul_v4.wgsl';
 import type { KernelParams } from '../backend.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
+import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
 
 type MatmulParams = KernelParams['matmul'];
 
@@ -124,8 +125,25 @@ const NARROW_OUTPUT = 8; // columns at most, for v1
 
 export function chooseMatmulVersion(p: MatmulParams): MatmulVersion {
   if (forced) return version(forced);
+  const tuned = tunedCandidate('matmul', p);
+  if (tuned) return version(tuned);
   return p.N <= NARROW_OUTPUT && !v4Vectorised(p) ? version('v1') : version('v4');
 }
+
+/** Operand sizes of a matmul call: a and b (a shared operand has batch stride 0), then the output. */
+export function matmulOperandSizes(p: MatmulParams): { inputs: number[]; output: number } {
+  const operand = (stride: number, size: number) => (stride === 0 ? size : p.batch * size);
+  return { inputs: [operand(p.aBatchStride, p.M * p.K), operand(p.bBatchStride, p.K * p.N)], output: p.batch * p.M * p.N };
+}
+
+// Per-adapter tuning chooses among the rungs per layout and size class (v2, the workgroup-memory tiles
+// of 256 threads, is the candidate a GPU may prefer).
+registerTunable<MatmulParams>({
+  kernel: 'matmul',
+  candidates: matmulVersions.map((v) => v.name),
+  shapeClass: (p) => `${p.transA ? 'T' : 'N'}${p.transB ? 'T' : 'N'} ${sizeBucket(p.M)}x${sizeBucket(p.N)}x${sizeBucket(p.K)}${p.N % FLOATS_PER_VEC4 === 0 ? '' : ' ragged'}`,
+  operandSizes: matmulOperandSizes,
+});
 
 registerGpuKernel('matmul', {
   label: (p) => `matmul ${chooseMatmulVersion(p).name}`,

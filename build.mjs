@@ -1,7 +1,7 @@
 // Bundles every runnable entry (tests, benches, experiments) into dist/ with esbuild.
 // WGSL files reach the bundle as text; npm packages stay external and load from node_modules.
 import { build } from 'esbuild';
-import { readdirSync, statSync, rmSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync, rmSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 function entries(dir, pattern) {
@@ -22,7 +22,7 @@ const entryPoints = [
   ...entries('test', /\.test\.ts$|^run\.ts$/),
   ...entries('bench', /\.ts$/),
   ...entries('experiments', /\.ts$/),
-].filter((p) => !p.includes('/lib/') && p !== TFJS_ENTRY);
+].filter((p) => !p.includes('/lib/') && !p.includes('/web/') && p !== TFJS_ENTRY);
 
 // Build into a fresh folder, then swap it in, so a build never leaves dist/ half written for a run
 // that is reading it, and files of deleted entries do not linger.
@@ -56,6 +56,23 @@ try {
     outExtension: { '.js': '.mjs' },
     logLevel: 'error',
   });
+  // The browser pages: one ES module bundle per page (the engine included) and the page's HTML, in dist/web/.
+  const pages = entries(join('experiments', 'web'), /\.html$/);
+  await build({
+    entryPoints: pages.map((html) => html.replace(/\.html$/, '.ts')),
+    outdir: join(staging, 'web'),
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    loader: { '.wgsl': 'text' },
+    // Dawn and Node's modules are imported dynamically, only under Node (engine/backend/webgpu/device.ts, index.ts)
+    external: ['webgpu', 'node:*'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
+  mkdirSync(join(staging, 'web'), { recursive: true });
+  for (const html of pages) copyFileSync(html, join(staging, 'web', html.split(/[\\/]/).pop()));
 } catch (error) {
   rmSync(staging, { recursive: true, force: true }); // a failed build leaves the previous dist/ as it was
   throw error;

@@ -1,4 +1,5 @@
-// The engine's public API: tensors, autograd, ops, backends. `import * as E from './engine/index.js'`.
+// The engine's public API: tensors, autograd, ops, backends, modules and optimizers, for Node and browsers
+// alike (it imports no Node module). `import * as E from './engine/index.js'`; engine/node.ts adds `E.train`.
 import './methods.js';
 
 export { Tensor, tidy, keep, sizeOf, formatShape, fromValues } from './tensor.js';
@@ -13,7 +14,6 @@ export * from './ops/conv.js';
 export { gradcheck, gradcheckWeights, type GradcheckFailure } from './gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export * as train from './train/index.js';
 
 import { Tensor } from './tensor.js';
 import { getBackend } from './runtime.js';

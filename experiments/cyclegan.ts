@@ -9,7 +9,7 @@
 // (--resume continues it), the figures and report.html. `--help` lists every flag.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as E from '../engine/index.js';
+import * as E from '../engine/node.js';
 import { writeImageGrid } from '../engine/io/png.js';
 import { writeReport } from '../engine/io/report.js';
 import { writeText } from '../engine/io/files.js';

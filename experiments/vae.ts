@@ -29,7 +29,7 @@
 // (models/vae/networks.ts, TintedDecoder).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as E from '../engine/index.js';
+import * as E from '../engine/node.js';
 import { writeText } from '../engine/io/files.js';
 import { writeImageGrid } from '../engine/io/png.js';
 import { writeReport, type ReportFigure } from '../engine/io/report.js';

@@ -11,11 +11,11 @@
 // removes by scaling each image's brightest pixel to 1.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as E from '../engine/index.js';
+import * as E from '../engine/node.js';
 import { DIGITS, IMAGE_SIDE, PIXELS, type GreyDigits } from './data/mnist.js';
 import { epochSeed } from './data/coloured-mnist.js';
 import { HostRandom } from '../engine/random/philox.js';
-import { loadSafetensors } from '../engine/io/safetensors.js';
+import { loadSafetensors } from '../engine/io/safetensors-file.js';
 
 const { nn } = E;
 

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as E from '../engine/index.js';
+import * as E from '../engine/node.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { assertClose } from './lib/check.js';
 import {

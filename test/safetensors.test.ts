@@ -5,13 +5,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  checkStateDict,
-  decodeSafetensors,
-  encodeSafetensors,
-  loadSafetensors,
-  saveSafetensors,
-} from '../engine/io/safetensors';
+import { checkStateDict, decodeSafetensors, encodeSafetensors } from '../engine/io/safetensors';
+import { loadSafetensors, saveSafetensors } from '../engine/io/safetensors-file';
 
 // The golden file, written out byte by byte:
 //   "a" shape [2]    = [1, -2]           -> 8 bytes at data offsets [0, 8)

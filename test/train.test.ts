@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as E from '../engine/index.js';
-import { loadSafetensors } from '../engine/io/safetensors.js';
+import * as E from '../engine/node.js';
+import { loadSafetensors } from '../engine/io/safetensors-file.js';
 import { assertClose } from './lib/check.js';
 
 const { nn, optim } = E;

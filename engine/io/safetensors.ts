@@ -10,8 +10,7 @@
 // Tensors are written in order of sorted names, back to back, as the reference writer does.
 // The reader accepts any order but insists that the tensors tile the data section exactly
 // (no overlap, no gap, no trailing bytes), so a truncated or corrupted file is caught on load.
-import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from './files';
+// This file works on bytes, in Node and browsers alike; safetensors-file.ts reads and writes files (Node).
 
 export interface NamedTensor {
   shape: number[];
@@ -102,15 +101,6 @@ function paddedHeader(json: string): Uint8Array {
   return padded;
 }
 
-/** Writes a safetensors file via `<path>.tmp` and a rename. */
-export function saveSafetensors(
-  path: string,
-  tensors: Record<string, NamedTensor>,
-  metadata?: Record<string, string>,
-): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading
 
@@ -119,11 +109,6 @@ interface HeaderEntry {
   shape: number[];
   begin: number;
   end: number;
-}
-
-/** Reads and validates a safetensors file. */
-export function loadSafetensors(path: string): SafetensorsContents {
-  return decodeSafetensors(readFileSync(path), path);
 }
 
 /**

@@ -14,7 +14,8 @@
 import type { Tensor } from '../tensor.js';
 import type { Module } from '../nn/module.js';
 import { Optimizer } from '../optim/optimizer.js';
-import { checkStateDict, loadSafetensors, saveSafetensors, type NamedTensor } from '../io/safetensors.js';
+import { checkStateDict, type NamedTensor } from '../io/safetensors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors-file.js';
 
 export type Optimizers = Optimizer | Record<string, Optimizer>;
 

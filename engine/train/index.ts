@@ -1,3 +1,4 @@
-// Checkpoints and resumable training runs: `E.train.saveCheckpoint(...)`, `E.train.runTraining({...})`.
+// Checkpoints and resumable training runs (Node only, through engine/node.ts): `E.train.saveCheckpoint(...)`,
+// `E.train.runTraining({...})`.
 export { saveCheckpoint, loadCheckpoint, type Optimizers } from './checkpoint.js';
 export { runTraining, runPaths, RESUME_FLAG, type EpochContext, type EpochRecord, type TrainingRunOptions, type TrainingRunResult } from './run.js';

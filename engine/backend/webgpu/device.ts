@@ -1,7 +1,9 @@
-// Acquires the one WebGPU device of this process, through Dawn (the `webgpu` npm package).
-// It asks for the adapter's own limits (larger storage bindings and workgroup memory than the defaults).
-import { create, globals } from 'webgpu';
+// Acquires the one WebGPU device of this process: in a browser from navigator.gpu; under Node through Dawn
+// (the `webgpu` npm package), loaded on first use so that nothing else (the CPU backend, a browser page)
+// ever loads it. It asks for the adapter's own limits (larger storage bindings and workgroup memory than
+// the defaults).
 
+const BROWSER_HINT = 'No WebGPU adapter was found: this browser has no navigator.gpu, or it offers no adapter (try a current Chrome, Edge or Firefox, with hardware acceleration on).';
 const INSTALL_HINT =
   'No WebGPU adapter was found. Install a GPU driver with Vulkan support, or on headless Debian/Ubuntu the ' +
   "CPU Vulkan driver (Mesa lavapipe) from bookworm-backports: add 'bookworm-backports' to the Suites of " +
@@ -28,12 +30,23 @@ export interface AcquiredDevice {
 // collector takes it, Dawn tears the instance down under the live device and the process crashes.
 const instances: GPU[] = [];
 
-export async function acquireDevice(): Promise<AcquiredDevice> {
-  Object.assign(globalThis, globals);
-  const gpu = create([]);
+/** Where WebGPU comes from: the browser's navigator.gpu, else Dawn under Node (which also sets the WebGPU globals). */
+async function webgpuEntry(): Promise<{ gpu: GPU; hint: string }> {
+  const browser = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (browser?.gpu) return { gpu: browser.gpu, hint: BROWSER_HINT };
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (!isNode) throw new Error(BROWSER_HINT);
+  const dawn = await import('webgpu');
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
   instances.push(gpu);
+  return { gpu, hint: INSTALL_HINT };
+}
+
+export async function acquireDevice(): Promise<AcquiredDevice> {
+  const { gpu, hint } = await webgpuEntry();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error(INSTALL_HINT);
+  if (!adapter) throw new Error(hint);
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
   // GPU timestamps for the kernel profiler, where the adapter has them

@@ -85,8 +85,10 @@ export class WebGpuBackend implements Backend {
     device.addEventListener('uncapturederror', (event) => {
       this.errors.push((event as GPUUncapturedErrorEvent).error.message);
     });
-    if (process.env.ENGINE_DEBUG === '1') this.setDebug(true);
-    if (process.env.ENGINE_PROFILE === '1') this.setProfile(true);
+    // Under Node the switches also come from the environment; in a browser they are these methods alone.
+    const env = typeof process === 'undefined' ? {} : process.env;
+    if (env.ENGINE_DEBUG === '1') this.setDebug(true);
+    if (env.ENGINE_PROFILE === '1') this.setProfile(true);
   }
 
   /** Turns the NaN/Inf check of every kernel output on or off. */
@@ -94,7 +96,7 @@ export class WebGpuBackend implements Backend {
     this.finiteCheck = on ? new FiniteCheck(this.device) : null;
   }
 
-  /** Turns the kernel profiler on (its table is printed to stderr at exit) or off. */
+  /** Turns the kernel profiler on (under Node its table is printed to stderr at exit) or off. */
   setProfile(on: boolean): void {
     if (on === (this.profiler !== null)) return;
     if (!on) {
@@ -103,7 +105,12 @@ export class WebGpuBackend implements Backend {
     }
     const profiler = new Profiler(this.device, this.adapterName);
     this.profiler = profiler;
-    process.once('exit', () => process.stderr.write(`\n${profiler.report()}\n`));
+    if (typeof process !== 'undefined') process.once('exit', () => process.stderr.write(`\n${profiler.report()}\n`));
+  }
+
+  /** The profiler's table so far (flushed work only), or null when not profiling. */
+  profileReport(): string | null {
+    return this.profiler?.report() ?? null;
   }
 
   /** Marks the end of a training step for the profiler's per-step counts (nothing when not profiling). */

@@ -8,8 +8,7 @@
 //   waiting     elsewhere: every dispatch is submitted on its own and its time is the gap between the
 //               completion of the previous one (or its own submission) and its completion. This
 //               perturbs what it measures (no batching, the CPU waits on the queue), and says so.
-// Work never flushed (still queued at exit) is not counted.
-import { performance } from 'node:perf_hooks';
+// Work never flushed (still queued at exit) is not counted. (performance is the global of Node and browsers.)
 
 /** Timestamps one query set holds (WebGPU allows at most 4096): two per pass. */
 const QUERY_CAPACITY = 4096;

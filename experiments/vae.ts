@@ -47,7 +47,7 @@ import {
   type DiscreteDraw,
   type ColourControl, type ControlFit,
 } from '../models/vae/control.js';
-import { colourSamplesFigure, combinationFigures, latentFigures, lossFigures, reconstructionFigure, traversalFigures } from '../models/vae/figures.js';
+import { colourSamplesFigure, combinationFigures, latentFigures, lossFigures, reconstructionFigure, traversalFigures, writeLatents } from '../models/vae/figures.js';
 
 /** Seeds of the colours painted on the training and test digits (fixed, so every run sees the same data). */
 const TRAIN_COLOUR_SEED = 2024;
@@ -293,6 +293,7 @@ async function train(options: TrainOptions): Promise<void> {
   // ... and its report's last row shows that measurement (metrics.jsonl keeps what each epoch measured)
   const rows = last ? history : [...history.slice(0, -1), { ...history[history.length - 1], ...final.metrics }];
   writeText(join(dir, CONTROL_FILE), JSON.stringify(final.control) + '\n');
+  writeLatents(dir, final.evaluation, testSet, model.config.latent, model.config.variables); // for the latent explorer page
   const figures = await runFigures(dir, model, testSet, final, history);
   const report = writeReport(dir, {
     title: `${model.describe()} on coloured MNIST`,

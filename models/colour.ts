@@ -9,7 +9,7 @@
 // A tinted digit has pixels g_p c, so m is proportional to c and step 2 gives exactly c / max(c): every
 // real image gets its true colour. (A plain mean of pixels above a threshold confuses yellow with lime.)
 import { CHANNELS, COLOURED_PIXELS, PALETTE, paletteColour, type Rgb } from './data/coloured-mnist.js';
-import { PIXELS } from './data/mnist.js';
+import { PIXELS } from './data/digits.js';
 
 /** What imageColour returns for an image with no bright pixel at all (all zero): no colour. */
 export const NO_COLOUR = -1;

@@ -1,14 +1,22 @@
 // The engine in a real browser: headless Chromium (Debian's `chromium`, driven by playwright-core, WebGPU
-// enabled) opens the playground page built into dist/web/ and served by experiments/lib/static-server.ts.
-// In the page: the op subset of experiments/web/op-check.ts on WebGPU against the CPU backend, and the
-// README's MLP for 50 steps, whose losses must match the same 50 steps run here under Node. A screenshot
-// of the page after training is written to runs/browser/playground.png.
+// enabled) opens the pages built into dist/web/ and served by experiments/lib/static-server.ts.
+//   playground  the op subset of experiments/web/op-check.ts on WebGPU against the CPU backend, and the
+//               README's MLP for 50 steps, whose losses must match the same 50 steps run here under Node;
+//   explorer    a small joint VAE trained here for a few steps and saved as a run: the page loads it over
+//               HTTP and decodes a fixed code to the pixels Node decodes from it.
+// Screenshots of both pages are written to runs/browser/.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import * as E from '../engine/index.js';
+import * as E from '../engine/node.js';
+import { writeText } from '../engine/io/files.js';
 import { trainXor } from '../experiments/web/xor.js';
+import { Vae, type VaeConfig } from '../models/vae/model.js';
+import { trainStep } from '../models/vae/train.js';
+import { decodeCodes } from '../models/vae/control.js';
+import type { LatentsRecord } from '../models/vae/figures.js';
 import { startStaticServer, type StaticServer } from '../experiments/lib/static-server.js';
 import { assertClose } from './lib/check.js';
 
@@ -72,6 +80,70 @@ test(`the playground's first ${STEPS} steps give the losses of the same steps un
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/playground.png` });
   assert.equal(pageErrors, []);
+});
+
+interface ExplorerApi {
+  ready: Promise<void>;
+  decode: (code: number[]) => Promise<Float32Array>;
+  msPerDecode: () => number[];
+}
+
+const EXPLORER_RUN = 'browser-explorer-test';
+const EXPLORER_CONFIG: VaeConfig = { kind: 'joint', variant: 'mlp', latent: 2, variables: 1, categories: 10, hard: false };
+const TRAINING_STEPS = 5;
+
+/** Trains a small joint VAE for a few steps on random images and writes it as a run the explorer can load. */
+async function explorerRun(): Promise<Vae> {
+  await E.setBackend('webgpu');
+  E.manualSeed(3);
+  const model = new Vae(EXPLORER_CONFIG);
+  const optimizer = new E.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const x = E.rand([32, 3, 28, 28]);
+  for (let step = 0; step < TRAINING_STEPS; step++) await trainStep(model, optimizer, x, { tau: 1 });
+  model.eval();
+  const encoding = model.encode(x);
+  const mu = Array.from(await encoding.mu!.toArray());
+  const logits = await encoding.logits!.toArray();
+  const categories = Array.from({ length: 32 }, (_, i) => {
+    const row = Array.from(logits.slice(i * 10, i * 10 + 10));
+    return row.indexOf(Math.max(...row));
+  });
+  const latents: LatentsRecord = { count: 32, latent: 2, mu, variables: 1, categories, colour: categories, digit: categories };
+  const dir = join('runs', EXPLORER_RUN);
+  rmSync(dir, { recursive: true, force: true });
+  writeText(join(dir, 'config.json'), JSON.stringify({ model: EXPLORER_CONFIG }));
+  writeText(join(dir, 'latents.json'), JSON.stringify(latents));
+  await E.train.saveCheckpoint(join(dir, 'checkpoint.safetensors'), model, optimizer);
+  x.dispose();
+  return model;
+}
+
+test('the latent explorer loads a run over HTTP and decodes a fixed code to the pixels Node decodes', async () => {
+  const model = await explorerRun();
+  const explorer = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+  explorer.on('pageerror', (error) => pageErrors.push(error.message));
+  await explorer.goto(`${server.url}explorer.html?run=${EXPLORER_RUN}`);
+  await explorer.evaluate(() => (window as unknown as { explorer: ExplorerApi }).explorer.ready);
+  const code = [0.4, -0.7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]; // z, then category 3 of the one variable
+  const inPage = await explorer.evaluate((c) => (window as unknown as { explorer: ExplorerApi }).explorer.decode(c).then((p) => Array.from(p)), code);
+  const inNode = await decodeCodes(model, Float32Array.from(code));
+  assert.is(inPage.length, 3 * 28 * 28);
+  assertClose(inPage, inNode, 1e-4, 0, 'decoded pixels');
+  // drag over the scatter: every position decodes; the page reports its ms per decode
+  const box = (await explorer.locator('#scatter').boundingBox())!;
+  await explorer.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await explorer.mouse.down();
+  for (let k = 1; k <= 10; k++) await explorer.mouse.move(box.x + box.width * (0.3 + 0.04 * k), box.y + box.height * (0.3 + 0.03 * k), { steps: 2 });
+  await explorer.mouse.up();
+  await explorer.waitForTimeout(300);
+  const ms = await explorer.evaluate(() => (window as unknown as { explorer: ExplorerApi }).explorer.msPerDecode());
+  ms.sort((a, b) => a - b);
+  console.log(`explorer: ${ms.length} decodes, median ${ms[Math.floor(ms.length / 2)].toFixed(1)} ms per decode in the browser`);
+  assert.ok(ms.length >= 3, `only ${ms.length} decodes while dragging`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await explorer.screenshot({ path: `${SCREENSHOTS}/explorer.png` });
+  assert.equal(pageErrors, []);
+  model.dispose();
 });
 
 test.run();

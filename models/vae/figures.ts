@@ -92,6 +92,35 @@ export function colourSamplesFigure(dir: string, samples: Float32Array[], perCol
 }
 
 /** The test means, each pair of the first three axes, coloured by palette colour and by digit. */
+/** The test set's latents as the latent explorer page reads them (runs/<name>/latents.json). */
+export interface LatentsRecord {
+  count: number;
+  /** L, and the (count, L) posterior means row-major (4 decimals); L 0 without a continuous latent */
+  latent: number;
+  mu: number[];
+  /** N, and the (count, N) argmax category of each variable; N 0 without a discrete latent */
+  variables: number;
+  categories: number[];
+  /** palette colour and digit of each image */
+  colour: number[];
+  digit: number[];
+}
+
+/** Writes the test set's latents (posterior means, argmax categories, colours, digits) to latents.json. */
+export function writeLatents(dir: string, evaluation: TestEvaluation, data: ColouredDigits, L: number, N: number): void {
+  const round = (v: number) => Math.round(v * 1e4) / 1e4;
+  const record: LatentsRecord = {
+    count: data.count,
+    latent: evaluation.mu ? L : 0,
+    mu: evaluation.mu ? Array.from(evaluation.mu, round) : [],
+    variables: evaluation.categories ? N : 0,
+    categories: evaluation.categories ? Array.from(evaluation.categories) : [],
+    colour: Array.from(data.colour),
+    digit: Array.from(data.digit),
+  };
+  writeText(join(dir, 'latents.json'), JSON.stringify(record) + '\n');
+}
+
 export function latentFigures(dir: string, evaluation: TestEvaluation, data: ColouredDigits, L: number): ReportFigure[] {
   const mu = evaluation.mu;
   if (!mu) return [];

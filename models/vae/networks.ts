@@ -17,7 +17,7 @@
 //           variable, which makes it the model's colour knob (discrete and joint models).
 import * as E from '../../engine/index.js';
 import { CHANNELS, COLOURED_PIXELS } from '../data/coloured-mnist.js';
-import { IMAGE_SIDE } from '../data/mnist.js';
+import { IMAGE_SIDE } from '../data/digits.js';
 
 const { nn } = E;
 

@@ -18,6 +18,9 @@ import { trainStep } from '../models/vae/train.js';
 import { decodeCodes } from '../models/vae/control.js';
 import type { LatentsRecord } from '../models/vae/figures.js';
 import { startStaticServer, type StaticServer } from '../experiments/lib/static-server.js';
+import { DIGITS_PATH, digitSampleJson } from '../experiments/lib/digit-sample.js';
+import { digitSample, trainDigitsNet } from '../experiments/web/digits-net.js';
+import { loadEmbeddedMnist } from '../models/data/mnist.js';
 import { assertClose } from './lib/check.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -28,7 +31,7 @@ const SCREENSHOTS = 'runs/browser';
 interface PlaygroundApi {
   ready: Promise<void>;
   adapter: () => string | null;
-  run: (steps: number, backend: 'webgpu' | 'cpu') => Promise<{ losses: number[]; stepsPerSecond: number }>;
+  run: (model: 'xor' | 'digits', steps: number, backend: 'webgpu' | 'cpu') => Promise<{ losses: number[]; stepsPerSecond: number; accuracy?: number }>;
   checkOps: () => Promise<{ name: string; maxError: number; ok: boolean }[]>;
 }
 
@@ -40,7 +43,7 @@ const pageErrors: string[] = [];
 test.before(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium), as .ci/run does, or set CHROMIUM_PATH`);
   if (!existsSync('dist/web/playground.html')) throw new Error('dist/web/playground.html is missing: build first (npm run build:web)');
-  server = await startStaticServer('dist/web', 'runs');
+  server = await startStaticServer('dist/web', 'runs', 0, { [DIGITS_PATH]: digitSampleJson });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 820, height: 620 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -68,7 +71,7 @@ test('in the page, WebGPU agrees with the CPU backend on the op subset (forward 
 });
 
 test(`the playground's first ${STEPS} steps give the losses of the same steps under Node`, async () => {
-  const inBrowser = await page.evaluate((steps) => (window as unknown as { playground: PlaygroundApi }).playground.run(steps, 'webgpu'), STEPS);
+  const inBrowser = await page.evaluate((steps) => (window as unknown as { playground: PlaygroundApi }).playground.run('xor', steps, 'webgpu'), STEPS);
   console.log(`playground: ${inBrowser.stepsPerSecond.toFixed(1)} steps/s in the browser, loss ${inBrowser.losses[STEPS - 1].toFixed(5)} after ${STEPS} steps`);
   await E.setBackend('webgpu');
   const inNode: number[] = [];
@@ -80,6 +83,18 @@ test(`the playground's first ${STEPS} steps give the losses of the same steps un
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/playground.png` });
   assert.equal(pageErrors, []);
+});
+
+test('the playground\'s conv net: the first 20 steps on the served digits give the losses of the same steps under Node', async () => {
+  const steps = 20;
+  const inBrowser = await page.evaluate((n) => (window as unknown as { playground: PlaygroundApi }).playground.run('digits', n, 'webgpu'), steps);
+  console.log(`playground conv net: ${inBrowser.stepsPerSecond.toFixed(1)} steps/s in the browser, loss ${inBrowser.losses[steps - 1].toFixed(4)} after ${steps} steps, held-out accuracy ${(100 * inBrowser.accuracy!).toFixed(0)}%`);
+  await E.setBackend('webgpu');
+  const inNode: number[] = [];
+  const accuracy = await trainDigitsNet(digitSample(loadEmbeddedMnist().train), steps, 1, (_, loss) => void inNode.push(loss));
+  assertClose(inBrowser.losses, inNode, 1e-4, 1e-3, 'losses');
+  assert.ok(Math.abs(inBrowser.accuracy! - accuracy) <= 0.02, `held-out accuracy ${inBrowser.accuracy} in the browser, ${accuracy} under Node`);
+  await page.screenshot({ path: `${SCREENSHOTS}/playground-digits.png` });
 });
 
 interface ExplorerApi {

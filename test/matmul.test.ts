@@ -80,13 +80,15 @@ for (const { name: version } of matmulVersions) {
   });
 }
 
-test('the version rule: v1 for narrow outputs v4 reads as scalars (N <= 8, N % 4 != 0 or B^T), v4 otherwise; forceMatmulVersion overrides it', () => {
+test('the version rule: v1 for narrow outputs v4 reads as scalars (N <= 8, N % 4 != 0 or B^T) and for outputs of at most 2 rows, v4 otherwise; forceMatmulVersion overrides it', () => {
   const p = { batch: 1, M: 64, N: 7, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   assert.is(chooseMatmulVersion(p).name, 'v1');
   assert.is(chooseMatmulVersion({ ...p, N: 8, transB: true }).name, 'v1');
   assert.is(chooseMatmulVersion({ ...p, N: 8 }).name, 'v4');
   assert.is(chooseMatmulVersion({ ...p, N: 65 }).name, 'v4');
   assert.is(chooseMatmulVersion({ ...p, N: 64, transB: true }).name, 'v4');
+  assert.is(chooseMatmulVersion({ ...p, M: 2, N: 2352, transB: true }).name, 'v1');
+  assert.is(chooseMatmulVersion({ ...p, M: 3, N: 2352, transB: true }).name, 'v4');
   forceMatmulVersion('v2');
   assert.is(chooseMatmulVersion(p).name, 'v2');
   forceMatmulVersion(null);

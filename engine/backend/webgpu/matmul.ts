@@ -122,12 +122,16 @@ function version(name: string): MatmulVersion {
  * v1, as measured for v3 (64x4096 . 4096x8: v1 4.9 ms against v3 7.2 ms). v2 never wins on lavapipe.
  */
 const NARROW_OUTPUT = 8; // columns at most, for v1
+// rows at most for v1: a register block of 16 rows would compute 15 of them only to drop them (a single
+// code decoded in a page: 1x512 . (2352x512)^T took 90 ms on SwiftShader with v4's block)
+const SHORT_OUTPUT = 2;
 
 export function chooseMatmulVersion(p: MatmulParams): MatmulVersion {
   if (forced) return version(forced);
   const tuned = tunedCandidate('matmul', p);
   if (tuned) return version(tuned);
-  return p.N <= NARROW_OUTPUT && !v4Vectorised(p) ? version('v1') : version('v4');
+  const narrow = p.N <= NARROW_OUTPUT && !v4Vectorised(p);
+  return narrow || p.M <= SHORT_OUTPUT ? version('v1') : version('v4');
 }
 
 /** Operand sizes of a matmul call: a and b (a shared operand has batch stride 0), then the output. */

@@ -161,7 +161,7 @@ export class Profiler {
     const { dispatches, submits, readbacks, steps } = this.counts;
     if (steps > 0) {
       const per = (n: number) => (n / steps).toFixed(1);
-      lines.push(`${steps} training steps: per step ${per(dispatches)} dispatches, ${per(submits)} submits, ${per(readbacks)} readbacks, ${(totalMs / steps).toFixed(1)} ms of kernels`);
+      lines.push(`${steps} training steps; everything profiled (evaluation too) per step: ${per(dispatches)} dispatches, ${per(submits)} submits, ${per(readbacks)} readbacks, ${(totalMs / steps).toFixed(1)} ms of kernels`);
     } else {
       lines.push(`${dispatches} dispatches, ${submits} submits, ${readbacks} readbacks (no training steps marked)`);
     }

@@ -11,8 +11,8 @@
 //   gan-default-step    one step of the default CycleGAN (batch 16, width 16, LSGAN, cycle and identity terms, history)
 //   mul, gt-scalar, add-scalar, where   elementwise on 128x64x28x28 (where: cond, x and y all full size)
 //   matmul-1024         1024 x 1024 . 1024 x 1024
-import { performance } from 'node:perf_hooks';
 import * as E from '../engine/index.js';
+import { runWorker, type WorkloadSetup } from './lib/worker.js';
 import { Vae } from '../models/vae/model.js';
 import { trainStep as vaeTrainStep } from '../models/vae/train.js';
 import { CycleGan, historyRandom, makeOptimizers, trainStep as ganTrainStep, type CycleGanConfig } from '../models/cyclegan.js';
@@ -21,8 +21,7 @@ const BATCH = 128;
 const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
 
 interface Workload {
-  /** prepares inputs once; returns one timed run, which ends when its results are computed */
-  setup: () => Promise<() => Promise<void>>;
+  setup: WorkloadSetup;
 }
 
 const CYCLEGAN_ASSIGNMENT: CycleGanConfig = {
@@ -118,32 +117,12 @@ const WORKLOADS: Record<string, Workload> = {
   },
 };
 
-function numberOption(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  const value = at < 0 ? fallback : Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`compare-engine: --${name} must be a non-negative integer, got '${args[at + 1]}'`);
-  return value;
-}
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const name = args[args.indexOf('--workload') + 1];
-  const workload = WORKLOADS[name];
-  if (!args.includes('--workload') || !workload) throw new Error(`compare-engine: --workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${name}'`);
-  const [warmup, runs] = [numberOption(args, 'warmup', 2), numberOption(args, 'runs', 5)];
-  await E.setBackend('webgpu');
-  E.manualSeed(1);
-  const run = await workload.setup();
-  await E.flush();
-  for (let i = 0; i < warmup; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await run();
-    samples.push(performance.now() - t0);
-  }
-  console.log(JSON.stringify({ framework: 'engine', workload: name, samples }));
-  E.releaseDevice();
-}
-
-await main();
+await runWorker(
+  'engine',
+  Object.fromEntries(Object.entries(WORKLOADS).map(([name, w]) => [name, w.setup])),
+  async () => {
+    await E.setBackend('webgpu');
+    E.manualSeed(1);
+  },
+);
+E.releaseDevice();

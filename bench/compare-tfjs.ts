@@ -4,8 +4,8 @@
 //   node dist/bench/compare-tfjs.mjs --workload vae-step [--warmup 2] [--runs 5]
 // Layouts are TF.js's own (NHWC for the convolution). A run ends when one element of its result has been
 // read back: the queue runs in order, so that waits for all of it without copying the whole tensor out.
-import { performance } from 'node:perf_hooks';
 import { create, globals } from 'webgpu';
+import { runWorker } from './lib/worker.js';
 
 const BATCH = 128;
 const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
@@ -96,31 +96,9 @@ const WORKLOADS: Record<string, () => () => Promise<void>> = {
   },
 };
 
-function numberOption(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  const value = at < 0 ? fallback : Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`compare-tfjs: --${name} must be a non-negative integer, got '${args[at + 1]}'`);
-  return value;
-}
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const name = args[args.indexOf('--workload') + 1];
-  const setup = WORKLOADS[name];
-  if (!args.includes('--workload') || !setup) throw new Error(`compare-tfjs: --workload must be one of ${Object.keys(WORKLOADS).join(', ')}, got '${name}'`);
-  const [warmup, runs] = [numberOption(args, 'warmup', 2), numberOption(args, 'runs', 5)];
+const setups = Object.fromEntries(Object.entries(WORKLOADS).map(([name, setup]) => [name, async () => setup()]));
+await runWorker('tfjs', setups, async () => {
   if (!(await tf.setBackend('webgpu'))) throw new Error('compare-tfjs: the TF.js WebGPU backend did not start');
   await tf.ready();
-  const run = setup();
-  for (let i = 0; i < warmup; i++) await run();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await run();
-    samples.push(performance.now() - t0);
-  }
-  console.log(JSON.stringify({ framework: 'tfjs', workload: name, samples }));
-  process.exit(0); // the WebGPU backend keeps the device alive
-}
-
-await main();
+});
+process.exit(0); // the WebGPU backend keeps the device alive

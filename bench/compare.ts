@@ -7,10 +7,11 @@
 // faster the engine is than each other column (their ms / the engine's ms).
 //   npm run bench:compare -- [--workloads vae-step,conv-forward] [--rounds 3] [--runs 5] [--warmup 2]
 //                            [--baseline DIR] [--json out.json]
-// --baseline DIR times the engine of another checkout: copy bench/compare-engine.ts into DIR/bench/ and
-// build there first (`node build.mjs`), e.g. for the checkout a change started from:
-//   git worktree add /tmp/base <commit> && cp bench/compare-engine.ts /tmp/base/bench/ && (cd /tmp/base &&
-//   ln -s "$PWD/node_modules" . ; node build.mjs)    # then --baseline /tmp/base
+// --baseline DIR times the engine of another checkout: copy bench/compare-engine.ts and bench/lib/worker.ts
+// into DIR and build there first (`node build.mjs`), e.g. for the checkout a change started from:
+//   git worktree add /tmp/base <commit> && cp bench/compare-engine.ts /tmp/base/bench/ &&
+//   cp bench/lib/worker.ts /tmp/base/bench/lib/ && ln -s "$PWD/node_modules" /tmp/base/ &&
+//   (cd /tmp/base && node build.mjs)    # then --baseline /tmp/base
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -45,7 +46,7 @@ function frameworks(baseline: string | undefined): Framework[] {
   const list: Framework[] = [{ name: 'engine', command: node, args: ['dist/bench/compare-engine.mjs'], runs: () => true }];
   if (baseline) {
     const script = join(resolve(baseline), 'dist', 'bench', 'compare-engine.mjs');
-    if (!existsSync(script)) throw new Error(`bench:compare: --baseline ${baseline} has no ${script}; copy bench/compare-engine.ts there and build it first`);
+    if (!existsSync(script)) throw new Error(`bench:compare: --baseline ${baseline} has no ${script}; copy bench/compare-engine.ts and bench/lib/worker.ts there and build it first`);
     list.push({ name: 'baseline', command: node, args: [script], runs: () => true });
   }
   list.push({ name: 'tfjs', command: node, args: ['dist/bench/compare-tfjs.mjs'], runs: (w) => !ENGINE_ONLY.includes(w) });

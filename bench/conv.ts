@@ -13,7 +13,7 @@
 import * as E from '../engine/index.js';
 import type { Backend, Storage } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
-import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { convOperandSizes, convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu, type TimingOptions } from './lib/timing.js';
@@ -85,15 +85,7 @@ function flops(g: ConvGeometry): number {
   return 2 * g.batch * g.outChannels * g.outH * g.outW * g.inChannels * g.kernelH * g.kernelW;
 }
 
-/** Operand sizes of a kernel on geometry g, inputs in binding order, then the output. */
-function operandSizes(kernel: ConvKernelName, g: ConvGeometry): { inputs: number[]; output: number } {
-  const x = g.batch * g.inChannels * g.inH * g.inW;
-  const y = g.batch * g.outChannels * g.outH * g.outW;
-  const w = g.outChannels * g.inChannels * g.kernelH * g.kernelW;
-  if (kernel === 'conv2d') return { inputs: [x, w, g.outChannels], output: y };
-  if (kernel === 'convTranspose2d') return { inputs: [y, w, g.inChannels], output: x };
-  return { inputs: [x, y], output: w };
-}
+const operandSizes = convOperandSizes; // inputs in binding order, then the output
 
 /** Runs a kernel directly on the backend (a bias is added in the forward pass, as the models do). */
 function runKernel(backend: Backend, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, inputs: Storage[]): Storage {

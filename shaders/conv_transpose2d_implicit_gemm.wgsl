@@ -19,28 +19,6 @@
 
 override WG: u32;
 
-fn gcd(a: u32, b: u32) -> u32 {
-  var m = a;
-  var n = b;
-  while (n != 0u) {
-    let r = m % n;
-    m = n;
-    n = r;
-  }
-  return m;
-}
-
-/** The smallest tap k with k*dilation = phase + pad (mod stride), or `kernel` when none lands on the phase. */
-fn first_landing_tap(phase: u32, pad: u32, kernel: u32, stride: u32, dilation: u32) -> u32 {
-  let wanted = (phase + pad) % stride;
-  for (var k = 0u; k < min(kernel, stride); k++) {
-    if ((k * dilation) % stride == wanted) {
-      return k;
-    }
-  }
-  return kernel;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let ry = wid.z / params.stride_w;

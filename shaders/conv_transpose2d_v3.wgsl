@@ -20,32 +20,6 @@
 
 override WG: u32;
 
-fn gcd(a: u32, b: u32) -> u32 {
-  var m = a;
-  var n = b;
-  while (n != 0u) {
-    let r = m % n;
-    m = n;
-    n = r;
-  }
-  return m;
-}
-
-/**
- * The smallest tap k with k*dilation = phase + pad (mod stride), or `kernel` when no tap lands on that
- * phase. The landing taps are k, k + step, k + 2 step, ... (step = stride / gcd(stride, dilation)), so
- * the smallest one is below step <= stride.
- */
-fn first_landing_tap(phase: u32, pad: u32, kernel: u32, stride: u32, dilation: u32) -> u32 {
-  let wanted = (phase + pad) % stride; // `target` is a reserved word
-  for (var k = 0u; k < min(kernel, stride); k++) {
-    if ((k * dilation) % stride == wanted) {
-      return k;
-    }
-  }
-  return kernel;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let phases = params.stride_h * params.stride_w;

@@ -6,7 +6,9 @@
 // the same count for all three passes) and the max abs error against the CPU reference on the layer's
 // shape with batch 1 (the timed batch would take the readable reference minutes).
 //   node dist/bench/conv.mjs [--batch 128] [--versions v1,v2] [--kernels convTranspose2d] [--layers s2]
-//                            [--runs 3] [--budget-ms 20000] [--json results.json]
+//                            [--runs 3] [--budget-ms 20000] [--no-gemm] [--json results.json]
+// Before each (non-transposed) layer, the engine's matmul on the layer's forward pass as an explicit GEMM is
+// timed too (--no-gemm skips it): the rate the implicit-GEMM kernels are measured against.
 // --budget-ms caps the time spent on one (version, pass) and skips a case whose single run is expected
 // to exceed it. --kernels and --layers (a substring of the layer names) time a subset, e.g. the transposed
 // convolution kernel on the strided layers; a version runs for the kernels that have it.
@@ -15,7 +17,7 @@ import type { Backend, Storage } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
 import { convOperandSizes, convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { HostRandom } from '../engine/random/philox.js';
-import { formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
+import { flag, formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu, type TimingOptions } from './lib/timing.js';
 
 const SEED = 2025;
@@ -163,6 +165,19 @@ async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, o
   return { name: `${kernel} ${version}`, shape, ms: timing.ms, gflops: flops(layer.g) / timing.ms / 1e6, maxError };
 }
 
+/**
+ * The engine's matmul on the layer's forward pass as an explicit GEMM, W (C_out, K) . X (K, N) with
+ * K = C_in kH kW and N = B outH outW: the rate a convolution as an implicit GEMM is measured against.
+ */
+async function timeEquivalentGemm(layer: Layer, options: TimingOptions): Promise<BenchRecord> {
+  const g = layer.g;
+  const [M, K, N] = [g.outChannels, g.inChannels * g.kernelH * g.kernelW, g.batch * g.outH * g.outW];
+  const [w, x] = [E.rand([M, K], { low: -1, high: 1 }), E.rand([K, N], { low: -1, high: 1 })];
+  const timing = await timeGpu(() => E.matmul(w, x).dispose(), options);
+  for (const t of [w, x]) t.dispose();
+  return { name: 'matmul (equivalent GEMM)', shape: `${layer.name} ${M}x${K} . ${K}x${N}`, ms: timing.ms, gflops: flops(g) / timing.ms / 1e6, maxError: null };
+}
+
 function hasVersion(kernel: ConvKernelName, version: string): boolean {
   return convVersions[kernel].some((v) => v.name === version);
 }
@@ -199,6 +214,11 @@ async function main(): Promise<void> {
   const records: BenchRecord[] = [];
   const bestGflops = new Map<string, number>(); // per kernel version, to skip runs expected to exceed the budget
   for (const layer of layers) {
+    if (!layer.transposed && !flag(args, 'no-gemm')) {
+      const record = await timeEquivalentGemm(layer, timing);
+      records.push(record);
+      console.log(formatRow(record).join('  '));
+    }
     for (const kernel of kernels) {
       for (const version of versions) {
         const name = `${kernel} ${version}`;
@@ -225,7 +245,7 @@ async function main(): Promise<void> {
 
 function formatRow(r: BenchRecord): string[] {
   if (r.ms === null) return [r.name, r.shape, '-', '-', r.note ?? '-'];
-  return [r.name, r.shape, r.ms.toFixed(1), r.gflops!.toFixed(2), r.maxError!.toExponential(1)];
+  return [r.name, r.shape, r.ms.toFixed(1), r.gflops!.toFixed(2), r.maxError === null ? '-' : r.maxError.toExponential(1)];
 }
 
 await main();

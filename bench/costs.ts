@@ -2,9 +2,9 @@
 // which each thread keeps TM x TN accumulators and, per step of k, either reads nothing (values from
 // registers), reads its TN values of B per thread ("gathers": a different address in every thread), reads
 // them as vec4s, reads TM values of A that are the same in every thread of the workgroup ("uniform"), or
-// both. The GFLOP/s of each variant show where a kernel's time goes: on lavapipe, uniform loads cost about as
-// much as gathers, vec4 gathers far less than four scalar ones, and accumulators kept in registers are
-// nearly free (bench/results/compare-lavapipe.md).
+// both. The GFLOP/s of each variant show where a kernel's time goes: on lavapipe, loads cost far more than
+// multiply-adds, and a value that is the same in every thread costs about as much as a gathered one
+// (bench/results/compare-lavapipe.md).
 //   node dist/bench/costs.mjs [--rows 16] [--columns 8]
 import * as E from '../engine/index.js';
 import { formatTable, option } from './lib/cli.js';

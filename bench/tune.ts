@@ -11,7 +11,7 @@ import type { Backend, KernelParams } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry } from '../engine/ops/conv.js';
 import { GEMM_TILE_CANDIDATES, convOperandSizes, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { matmulOperandSizes, matmulVersions } from '../engine/backend/webgpu/matmul.js';
-import { setChoice, tuningKey } from '../engine/backend/webgpu/tuning.js';
+import { setChoice, tuningFilePath, tuningKey } from '../engine/backend/webgpu/tuning.js';
 import { WebGpuBackend } from '../engine/backend/webgpu/index.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { flag, formatTable, option } from './lib/cli.js';
@@ -130,7 +130,7 @@ async function checkCandidates(gpu: WebGpuBackend): Promise<string[]> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const file = option(args, 'file') ?? WebGpuBackend.tuningFilePath()!;
+  const file = option(args, 'file') ?? tuningFilePath()!;
   const runsText = option(args, 'runs') ?? '3';
   const runs = Number(runsText);
   if (!/^\d+$/.test(runsText) || runs < 1) throw new Error(`tune: --runs must be a positive integer, got '${runsText}'`);

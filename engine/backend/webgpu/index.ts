@@ -20,7 +20,7 @@ import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import { Profiler } from './profiler.js';
-import { adapterTable, setChoice, setTuneOnFirstUse, setTuningTable, takePending, tunable, tuningKey, tuningTable } from './tuning.js';
+import { loadTuningFile, saveTuningFile, setChoice, takePending, tunable, tuningFilePath, tuningKey } from './tuning.js';
 import './elementwise.js';
 import './reduce.js';
 import './matmul.js';
@@ -265,37 +265,14 @@ export class WebGpuBackend implements Backend {
     return { key, choice, ms };
   }
 
-  /** The tuning file: ENGINE_TUNING_FILE, else tuning.json in the working directory (Node only). */
-  static tuningFilePath(): string | null {
-    if (typeof process === 'undefined' || !process.versions?.node) return null;
-    return process.env.ENGINE_TUNING_FILE || 'tuning.json';
-  }
-
-  /** Loads this adapter's table from the tuning file, if there is one; turns on tuning on first use with ENGINE_TUNE=1. */
+  /** Loads this adapter's table from the tuning file (Node only; ENGINE_TUNE=1 also turns on tuning on first use). */
   private async loadTuningFile(): Promise<void> {
-    const path = WebGpuBackend.tuningFilePath();
-    if (!path) return;
-    setTuneOnFirstUse(process.env.ENGINE_TUNE === '1');
-    const { existsSync, readFileSync } = await import('node:fs');
-    if (!existsSync(path)) return;
-    let file: unknown;
-    try {
-      file = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`tuning file ${path}: not valid JSON (${(error as Error).message})`);
-    }
-    setTuningTable(adapterTable(file, this.adapterName, `tuning file ${path}`), `tuning file ${path}, adapter '${this.adapterName}'`);
+    await loadTuningFile(this.adapterName);
   }
 
   /** Writes this adapter's table into the tuning file, keeping the other adapters' tables (atomically). */
-  async saveTuningFile(path = WebGpuBackend.tuningFilePath()): Promise<void> {
-    if (!path) return;
-    const { existsSync, readFileSync, writeFileSync, renameSync } = await import('node:fs');
-    const file = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
-    file[this.adapterName] = tuningTable();
-    const temporary = `${path}.tmp`;
-    writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n');
-    renameSync(temporary, path);
+  async saveTuningFile(path = tuningFilePath()): Promise<void> {
+    await saveTuningFile(this.adapterName, path);
   }
 
   memory(): MemoryStats {

@@ -104,3 +104,36 @@ export function adapterTable(file: unknown, adapter: string, source: string): Tu
   }
   return entry;
 }
+
+/** The tuning file under Node: ENGINE_TUNING_FILE, else tuning.json in the working directory; null in a browser. */
+export function tuningFilePath(): string | null {
+  if (typeof process === 'undefined' || !process.versions?.node) return null;
+  return process.env.ENGINE_TUNING_FILE || 'tuning.json';
+}
+
+/** Loads the adapter's table from the tuning file, if there is one; with ENGINE_TUNE=1 turns on tuning on first use. */
+export async function loadTuningFile(adapter: string): Promise<void> {
+  const path = tuningFilePath();
+  if (!path) return;
+  setTuneOnFirstUse(process.env.ENGINE_TUNE === '1');
+  const { existsSync, readFileSync } = await import('node:fs');
+  if (!existsSync(path)) return;
+  let file: unknown;
+  try {
+    file = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`tuning file ${path}: not valid JSON (${(error as Error).message})`);
+  }
+  setTuningTable(adapterTable(file, adapter, `tuning file ${path}`), `tuning file ${path}, adapter '${adapter}'`);
+}
+
+/** Writes the table in use as the adapter's entry of the tuning file, keeping the others (via a temporary file). */
+export async function saveTuningFile(adapter: string, path: string | null): Promise<void> {
+  if (!path) return;
+  const { existsSync, readFileSync, writeFileSync, renameSync } = await import('node:fs');
+  const file = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
+  file[adapter] = tuningTable();
+  const temporary = `${path}.tmp`;
+  writeFileSync(temporary, JSON.stringify(file, null, 2) + '\n');
+  renameSync(temporary, path);
+}

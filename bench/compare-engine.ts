@@ -10,6 +10,8 @@
 //   gan-assignment-step one step of the CycleGAN assignment preset (batch 128, width 64, BCE, its training order)
 //   gan-default-step    one step of the default CycleGAN (batch 16, width 16, LSGAN, cycle and identity terms, history)
 //   mul, gt-scalar, add-scalar, where   elementwise on 128x64x28x28 (where: cond, x and y all full size)
+//   bias-grad           sum over axes [0, 2, 3] of 128x64x28x28 (a conv bias's gradient)
+//   maxpool-backward    maxPool2d(2) of 128x64x28x28, forward and input gradient
 //   matmul-1024         1024 x 1024 . 1024 x 1024
 import * as E from '../engine/index.js';
 import { runWorker, type WorkloadSetup } from './lib/worker.js';
@@ -106,6 +108,28 @@ const WORKLOADS: Record<string, Workload> = {
   'gt-scalar': elementwise((x) => E.gt(x, 0)),
   'add-scalar': elementwise((x) => E.add(x, 1)),
   where: elementwise((x, y, c) => E.where(c, x, y)),
+  'bias-grad': {
+    setup: async () => {
+      const x = E.keep(E.randn(ELEMENTWISE_SHAPE));
+      return async () => {
+        E.sum(x, [0, 2, 3]).dispose();
+        await E.flush();
+      };
+    },
+  },
+  'maxpool-backward': {
+    setup: async () => {
+      const x = E.keep(E.randn(ELEMENTWISE_SHAPE).requireGrad());
+      return async () => {
+        const y = E.maxPool2d(x, { kernel: 2 });
+        y.backward(E.onesLike(y));
+        y.dispose();
+        x.grad?.dispose();
+        x.grad = null;
+        await E.flush();
+      };
+    },
+  },
   'matmul-1024': {
     setup: async () => {
       const [a, b] = [E.keep(E.randn([1024, 1024])), E.keep(E.randn([1024, 1024]))];

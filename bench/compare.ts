@@ -20,8 +20,8 @@ import { formatTable, option } from './lib/cli.js';
 import { median } from './lib/timing.js';
 import { writeText } from '../engine/io/files.js';
 
-const ENGINE_ONLY = ['gan-assignment-step', 'gan-default-step'];
-const WORKLOADS = ['vae-step', 'conv-forward', 'conv-backward', 'gan-assignment-step', 'gan-default-step', 'mul', 'gt-scalar', 'add-scalar', 'where', 'matmul-1024'];
+const ENGINE_ONLY = ['gan-assignment-step', 'gan-default-step', 'bias-grad', 'maxpool-backward'];
+const WORKLOADS = ['vae-step', 'conv-forward', 'conv-backward', 'gan-assignment-step', 'gan-default-step', 'mul', 'gt-scalar', 'add-scalar', 'where', 'bias-grad', 'maxpool-backward', 'matmul-1024'];
 const PYTHONS = ['/usr/bin/python3', 'python3'];
 const CHILD_TIMEOUT_MS = 20 * 60 * 1000;
 

@@ -121,4 +121,7 @@ element('start').addEventListener('click', () => void onStart());
 for (const input of document.querySelectorAll('input[name=model]')) input.addEventListener('change', onModelChange);
 onModelChange();
 const ready = findAdapter();
-(window as unknown as { playground: object }).playground = { ready, run, checkOps, adapter: () => adapterName };
+/** Turns the kernel profiler on or off (from the console: `await playground.profile(true)`, train, then `console.log(await playground.profileReport())`). */
+const profile = async (on: boolean) => (await E.webgpu()).setProfile(on);
+const profileReport = async () => (await E.webgpu()).profileReport();
+(window as unknown as { playground: object }).playground = { ready, run, checkOps, profile, profileReport, adapter: () => adapterName };

@@ -223,9 +223,8 @@ export function forceConvVersion(kernel: ConvKernelName, name: string | null): v
 
 /**
  * The version the engine runs: the forced one, else the last of the ladder, which bench/conv measured
- * fastest on every layer of the models (bench/results/conv-lavapipe.md). For convTranspose2d that is v3
- * on every shape, strided or not (2x-4x over v2 at stride 1 too, having no per-tap modulo tests); the
- * shape only sets v3's channel tile (v3ChannelTile).
+ * fastest on every layer of the models (bench/results/conv-lavapipe.md): implicit-gemm for all three
+ * kernels, at stride 1 and 2 alike (its blocking per shape class: gemmTile).
  */
 export function chooseConvVersion(kernel: ConvKernelName): ConvVersion {
   const versions = convVersions[kernel];

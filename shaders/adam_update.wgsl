@@ -3,7 +3,8 @@
 //   m = beta1 m + (1 - beta1) g ;   v = beta2 v + (1 - beta2) g^2
 //   param -= step_size * m / (sqrt(v) / bias_correction2_sqrt + eps)
 // with step_size = lr / (1 - beta1^t) and bias_correction2_sqrt = sqrt(1 - beta2^t) from the host.
-// One invocation per element; param, m and v are each read and written once.
+// One invocation per PACK elements (a generated header: `alias packed = vec4<f32>` and PACK 4 when n % 4 == 0,
+// else f32 and 1; the arithmetic is the same, componentwise); param, m and v are each read and written once.
 // Bindings: 0 uniform Params, 1 grad, 2 param, 3 m, 4 v (param, m, v read_write).
 
 struct Params {
@@ -17,10 +18,10 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> grad: array<f32>;
-@group(0) @binding(2) var<storage, read_write> param: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m: array<f32>;
-@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+@group(0) @binding(1) var<storage, read> grad: array<packed>;
+@group(0) @binding(2) var<storage, read_write> param: array<packed>;
+@group(0) @binding(3) var<storage, read_write> m: array<packed>;
+@group(0) @binding(4) var<storage, read_write> v: array<packed>;
 
 override WG: u32;
 
@@ -28,7 +29,7 @@ override WG: u32;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
-  if (i >= params.n) {
+  if (i >= params.n / PACK) {
     return;
   }
   let p = param[i];

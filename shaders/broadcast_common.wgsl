@@ -42,6 +42,15 @@ fn strided_offset(i: u32, operand: u32) -> u32 {
   return offset;
 }
 
+/**
+ * For the four-per-thread kernels: where the four values of elements 4q .. 4q+3 of a DIVMOD operand come from
+ * (its element for 4q); the host picks that path only when the four are one aligned quad (div 1, mod % 4 == 0)
+ * or one value (div % 4 == 0).
+ */
+fn divmod_first(q: u32, operand: u32) -> u32 {
+  return ((4u * q) / params.divmod[operand].x) % params.divmod[operand].y;
+}
+
 /** Where operand `operand`, read in `mode`, holds the value for output element i. */
 fn operand_index(i: u32, operand: u32, mode: u32) -> u32 {
   switch mode {

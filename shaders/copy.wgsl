@@ -1,6 +1,10 @@
 // copy: for every coordinate c of `shape` (flat index i < n, row-major),
 //   out[out_offset + sum_d c_d out_strides_d] = x[in_offset + sum_d c_d in_strides_d].
 // Behind permute, slice (and its gradient), broadcastTo and concat. `const RANK_VEC4S` is prepended.
+// The walk over the coordinates is skipped where it is not needed: OUT_CONTIGUOUS (out's strides are
+// shape's own) writes out[out_offset + i], and IN_MODE reads x as a broadcast operand is read
+// (broadcast_common.wgsl's modes: 0 at in_offset + i, 1 at in_offset, 2 at in_offset + (i / in_div) % in_mod,
+// 3 by the walk), so broadcastTo of a scalar or a bias is one load and one store per element.
 // Bindings: 0 uniform Params, 1 x, 2 out.
 
 struct Params {
@@ -8,6 +12,8 @@ struct Params {
   rank: u32,
   in_offset: u32,
   out_offset: u32,
+  in_div: u32,
+  in_mod: u32,
   shape: array<vec4<u32>, RANK_VEC4S>,
   in_strides: array<vec4<u32>, RANK_VEC4S>,
   out_strides: array<vec4<u32>, RANK_VEC4S>,
@@ -18,6 +24,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 
 override WG: u32;
+override OUT_CONTIGUOUS: bool;
+override IN_MODE: u32;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
@@ -26,15 +34,27 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (i >= params.n) {
     return;
   }
-  var rest = i;
   var src = params.in_offset;
   var dst = params.out_offset;
-  for (var d = i32(params.rank) - 1; d >= 0; d--) {
-    let size = params.shape[d / 4][d % 4];
-    let coord = rest % size;
-    rest = rest / size;
-    src += coord * params.in_strides[d / 4][d % 4];
-    dst += coord * params.out_strides[d / 4][d % 4];
+  if (IN_MODE == 3u || !OUT_CONTIGUOUS) {
+    var rest = i;
+    for (var d = i32(params.rank) - 1; d >= 0; d--) {
+      let size = params.shape[d / 4][d % 4];
+      let coord = rest % size;
+      rest = rest / size;
+      src += coord * params.in_strides[d / 4][d % 4];
+      dst += coord * params.out_strides[d / 4][d % 4];
+    }
+  }
+  if (IN_MODE == 0u) {
+    src = params.in_offset + i;
+  } else if (IN_MODE == 1u) {
+    src = params.in_offset;
+  } else if (IN_MODE == 2u) {
+    src = params.in_offset + (i / params.in_div) % params.in_mod;
+  }
+  if (OUT_CONTIGUOUS) {
+    dst = params.out_offset + i;
   }
   out[dst] = x[src];
 }

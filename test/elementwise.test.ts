@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { checkOp, assertClose } from './lib/check.js';
 import { operandAccess } from '../engine/backend/webgpu/elementwise.js';
+import { gpuKernels } from '../engine/backend/webgpu/registry.js';
 import { broadcastStrides } from '../engine/ops/broadcast.js';
 
 const unaryCases: [string, (x: E.Tensor) => E.Tensor, { low?: number; high?: number }][] = [
@@ -147,4 +148,15 @@ test('four elements per thread (n % 4 == 0): unary, binary with full and scalar 
   await checkOp(E.div, [{ shape: [1, 1] }, { shape, low: 0.5, high: 2 }], { noFiniteDifferences: true });
   await checkOp((a, b) => E.leakyRelu(E.mul(a, b), 0.3), [{ shape }, { shape }], { noFiniteDifferences: true });
   await checkOp((c, a, b) => E.where(E.gt(c, 0), a, b), [{ shape, constant: true }, { shape }, { shape: [] }], { noFiniteDifferences: true });
+  const label = (shape: number[], bShape: number[]) =>
+    gpuKernels.binary!.label!({ op: 'add', shape, aStrides: broadcastStrides(shape, shape), bStrides: broadcastStrides(bShape, shape) });
+  assert.is(label([6, 8], [8]), 'binary add vec4');
+  assert.is(label([2, 3, 4, 4], [1, 3, 1, 1]), 'binary add vec4');
+  assert.is(label([6, 10], [10]), 'binary add');
+  // DIVMOD operands read four at a time: a row of 8 (one aligned quad), a per-channel value over 4x4 maps (one
+  // value for all four); a row of 10 is not quad-aligned and takes the one-per-thread kernel
+  await checkOp(E.add, [{ shape: [6, 8] }, { shape: [8] }], { noFiniteDifferences: true });
+  await checkOp(E.mul, [{ shape: [2, 3, 4, 4] }, { shape: [1, 3, 1, 1] }], { noFiniteDifferences: true });
+  await checkOp(E.sub, [{ shape: [6, 10] }, { shape: [10] }], { noFiniteDifferences: true });
+  await checkOp((c, a, b) => E.where(E.gt(c, 0), a, b), [{ shape: [3, 1, 1], constant: true }, { shape: [2, 3, 4, 4] }, { shape: [4] }], { noFiniteDifferences: true });
 });

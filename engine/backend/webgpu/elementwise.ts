@@ -76,7 +76,8 @@ function checkRank(op: string, shape: number[]): void {
   if (shape.length > MAX_RANK) throw new Error(`${op}: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
 }
 
-function isContiguous(shape: number[], strides: number[]): boolean {
+/** Whether strides are shape's own row-major strides (size-1 axes may have any). */
+export function isContiguous(shape: number[], strides: number[]): boolean {
   const own = stridesOf(shape);
   return strides.every((s, d) => s === own[d] || shape[d] === 1);
 }
@@ -144,10 +145,18 @@ function broadcastUniforms(op: string, shape: number[], operandStrides: number[]
 
 const modeOf = (shape: number[], strides: number[]) => operandAccess(shape, strides).mode;
 
-/** Whether a broadcast kernel runs four elements per thread: n % 4 == 0 and no operand needs index arithmetic. */
+/**
+ * Whether a broadcast kernel runs four elements per thread: n % 4 == 0 and every operand's four values of a
+ * thread are one aligned quad (FULL; DIVMOD over a row of a multiple of 4) or one value (SCALAR; DIVMOD whose
+ * div is a multiple of 4, as a per-channel value over 28x28 maps).
+ */
 function broadcastVec4(shape: number[], ...operandStrides: number[][]): boolean {
-  const plain = (strides: number[]) => modeOf(shape, strides) === FULL || modeOf(shape, strides) === SCALAR;
-  return inQuads(sizeOf(shape)) && operandStrides.every(plain);
+  const quadReadable = (strides: number[]) => {
+    const { mode, div, mod } = operandAccess(shape, strides);
+    if (mode === DIVMOD) return (div === 1 && inQuads(mod)) || inQuads(div);
+    return mode === FULL || mode === SCALAR;
+  };
+  return inQuads(sizeOf(shape)) && operandStrides.every(quadReadable);
 }
 
 registerGpuKernel('binary', {

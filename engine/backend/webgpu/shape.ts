@@ -1,21 +1,28 @@
 // WebGPU shape kernels: strided copy and gather (forward and backward) dispatch.
 import copySource from '../../../shaders/copy.wgsl';
 import gatherSource from '../../../shaders/gather.wgsl';
-import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, rankHeader } from './elementwise.js';
+import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, isContiguous, operandAccess, rankHeader } from './elementwise.js';
 import { sizeOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 
 registerGpuKernel('copy', {
   source: () => `${rankHeader}${copySource}`,
-  constants,
+  constants: ({ shape, inStrides, outStrides }) => ({
+    ...constants(),
+    OUT_CONTIGUOUS: Number(isContiguous(shape, outStrides)),
+    IN_MODE: operandAccess(shape, inStrides).mode,
+  }),
   uniforms: ({ shape, inOffset, inStrides, outOffset, outStrides }) => {
     if (shape.length > MAX_RANK) throw new Error(`copy: rank ${shape.length} exceeds the WebGPU kernels' ${MAX_RANK}`);
+    const access = operandAccess(shape, inStrides);
     return new UniformWriter()
       .u32(sizeOf(shape))
       .u32(shape.length)
       .u32(inOffset)
       .u32(outOffset)
+      .u32(access.div)
+      .u32(access.mod)
       .u32Vec4Array(shape, RANK_VEC4S)
       .u32Vec4Array(inStrides, RANK_VEC4S)
       .u32Vec4Array(outStrides, RANK_VEC4S)

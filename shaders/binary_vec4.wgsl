@@ -18,24 +18,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   if (q >= params.n / 4u) {
     return;
   }
-  var x: vec4<f32>;
-  var y: vec4<f32>;
-  if (MODE_A == SCALAR) {
-    x = vec4(a[0].x);
-  } else if (MODE_A == DIVMOD) {
-    let e = divmod_first(q, 0u);
-    x = select(vec4(a[e / 4u][e % 4u]), a[e / 4u], params.divmod[0u].x == 1u);
-  } else {
-    x = a[q];
-  }
-  if (MODE_B == SCALAR) {
-    y = vec4(b[0].x);
-  } else if (MODE_B == DIVMOD) {
-    let e = divmod_first(q, 1u);
-    y = select(vec4(b[e / 4u][e % 4u]), b[e / 4u], params.divmod[1u].x == 1u);
-  } else {
-    y = b[q];
-  }
+  let x_source = quad_source(q, 0u, MODE_A);
+  let x = quad_values(a[x_source.x], x_source);
+  let y_source = quad_source(q, 1u, MODE_B);
+  let y = quad_values(b[y_source.x], y_source);
   let alpha = params.alpha;
   out[q] = vec4(op(x.x, y.x, alpha), op(x.y, y.y, alpha), op(x.z, y.z, alpha), op(x.w, y.w, alpha));
 }

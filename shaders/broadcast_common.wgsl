@@ -43,12 +43,29 @@ fn strided_offset(i: u32, operand: u32) -> u32 {
 }
 
 /**
- * For the four-per-thread kernels: where the four values of elements 4q .. 4q+3 of a DIVMOD operand come from
- * (its element for 4q); the host picks that path only when the four are one aligned quad (div 1, mod % 4 == 0)
- * or one value (div % 4 == 0).
+ * For the four-per-thread kernels: which vec4 of operand `operand` holds the values of output elements
+ * 4q .. 4q+3, and which component when the four share one value (4: the whole quad, element by element). The
+ * host takes this path only when each operand's four values are one aligned quad (FULL; DIVMOD with div 1 and
+ * mod % 4 == 0) or one value (SCALAR; DIVMOD with div % 4 == 0).
  */
-fn divmod_first(q: u32, operand: u32) -> u32 {
-  return ((4u * q) / params.divmod[operand].x) % params.divmod[operand].y;
+fn quad_source(q: u32, operand: u32, mode: u32) -> vec2<u32> {
+  switch mode {
+    case FULL: {
+      return vec2<u32>(q, 4u);
+    }
+    case SCALAR: {
+      return vec2<u32>(0u, 0u);
+    }
+    default: {
+      let e = ((4u * q) / params.divmod[operand].x) % params.divmod[operand].y; // the element of 4q
+      return vec2<u32>(e / 4u, select(e % 4u, 4u, params.divmod[operand].x == 1u));
+    }
+  }
+}
+
+/** The four values from the vec4 `loaded` that quad_source named. */
+fn quad_values(loaded: vec4<f32>, source: vec2<u32>) -> vec4<f32> {
+  return select(vec4(loaded[min(source.y, 3u)]), loaded, source.y == 4u);
 }
 
 /** Where operand `operand`, read in `mode`, holds the value for output element i. */

@@ -14,6 +14,7 @@ import { DIGITS, IMAGE_SIDE, PIXELS } from '../../models/data/digits.js';
 import type { LatentsRecord } from '../../models/vae/figures.js';
 
 const PLOT = { size: 460, margin: 30 };
+const PRIOR_RANGE = 3; // the axes' half-width without test latents: 3 standard deviations of N(0, 1)
 const SAMPLES_PER_COLOUR = 8;
 const DIGIT_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const PALETTE_HEX = PALETTE.map(({ rgb }) => `rgb(${rgb.join(',')})`);
@@ -46,11 +47,15 @@ async function load(name: string): Promise<void> {
   const base = `runs/${name}/`;
   const config = (await (await fetchOk(`${base}config.json`)).json()) as { model: VaeConfig };
   const bytes = new Uint8Array(await (await fetchOk(`${base}checkpoint.safetensors`)).arrayBuffer());
-  const latents = (await (await fetchOk(`${base}latents.json`)).json()) as LatentsRecord;
+  const latentsResponse = await fetch(`${base}latents.json`);
   const controlResponse = await fetch(`${base}colour-control.json`);
   const control = controlResponse.ok ? ((await controlResponse.json()) as ColourControl) : null;
   run?.model.dispose();
   const model = new Vae(config.model);
+  // runs trained before latents.json existed: no scatter, the axes span PRIOR_RANGE around the prior's mean
+  const latents: LatentsRecord = latentsResponse.ok
+    ? ((await latentsResponse.json()) as LatentsRecord)
+    : { count: 0, latent: model.hasContinuous ? config.model.latent : 0, mu: [], variables: model.hasDiscrete ? config.model.variables : 0, categories: [], colour: [], digit: [] };
   restoreCheckpoint(bytes, `${base}checkpoint.safetensors`, model);
   model.eval();
   const { latent: L, variables: N } = latents;
@@ -59,17 +64,19 @@ async function load(name: string): Promise<void> {
   for (let v = 0; v < N; v++) code[L + v * config.model.categories] = 1; // category 0 of each variable
   run = { name, model, latents, control, code, axes: [0, Math.min(1, L - 1)], colourBy: 'colour' };
   decodeMs = [];
-  element('info').textContent = `${name}: ${model.describe()}, ${model.parameterCount().toLocaleString('en-US')} parameters; ${latents.count} test images`;
+  const scatter = latentsResponse.ok ? `${latents.count} test images` : 'no latents.json (the run predates it): no scatter';
+  element('info').textContent = `${name}: ${model.describe()}, ${model.parameterCount().toLocaleString('en-US')} parameters; ${scatter}`;
   drawControls();
   drawScatter();
   await decodeAndDraw(); // the first decode also compiles the decoder's kernels: not counted below
   decodeMs = [];
 }
 
+/** The mean of one axis of (count, stride) values; 0 (the prior's mean) without values. */
 function mean(values: number[], axis: number, stride: number): number {
   let sum = 0;
   for (let i = axis; i < values.length; i += stride) sum += values[i];
-  return sum / Math.max(values.length / stride, 1);
+  return values.length === 0 ? 0 : sum / (values.length / stride);
 }
 
 function drawControls(): void {
@@ -112,6 +119,7 @@ function onControlChange(): void {
 /** The plot's data range on each chosen axis, padded by 5%. */
 function ranges(): [number, number][] {
   const { latents, axes } = run!;
+  if (latents.count === 0) return axes.map(() => [-PRIOR_RANGE, PRIOR_RANGE]) as [number, number][];
   return axes.map((a) => {
     let [low, high] = [Infinity, -Infinity];
     for (let i = a; i < latents.mu.length; i += latents.latent) [low, high] = [Math.min(low, latents.mu[i]), Math.max(high, latents.mu[i])];

@@ -214,7 +214,8 @@ function drawImages(canvas: HTMLCanvasElement, images: Float32Array, count: numb
 
 async function start(): Promise<void> {
   try {
-    element('adapter').textContent = `WebGPU adapter: ${(await E.setBackend('webgpu'), (await E.webgpu()).adapterName)}`;
+    await E.setBackend('webgpu');
+    element('adapter').textContent = `WebGPU adapter: ${(await E.webgpu()).adapterName}`;
   } catch (error) {
     await E.setBackend('cpu');
     element('adapter').textContent = `${(error as Error).message} Decoding on the CPU backend.`;

@@ -29,6 +29,18 @@ test('not a terminal: nothing during the epoch, then one plain line', () => {
   assert.equal(stream.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04  test_loss 0.1235  note best\n']);
 });
 
+test('not a terminal: a plain progress line every 10 s of a long epoch, then the epoch line', () => {
+  const stream = fakeStream(false);
+  // clock reads: constructor, six updates 5 s apart, end
+  const progress = new Progress({ name: 'epoch 1/1', total: 6, stream, now: fakeClock([0, 5000, 10000, 15000, 20000, 25000, 30000, 30000]) });
+  for (let step = 1; step <= 6; step++) progress.update(step, { loss: 1, samples: BATCH });
+  // lines at 10 s (step 2: 64 samples in 10 s, 4 steps left at 5 s each) and 20 s (step 4); none at the last step
+  assert.equal(stream.writes.slice(0, 2), ['epoch 1/1  2/6  loss 1  6 samples/s  ETA 0:20\n', 'epoch 1/1  4/6  loss 1  6 samples/s  ETA 0:10\n']);
+  progress.end();
+  assert.is(stream.writes.length, 3);
+  assert.is(stream.writes[2], 'epoch 1/1: 6/6 steps  loss 1  6 samples/s  0:30\n');
+});
+
 test('a terminal: a live line rewritten in place, at most every 100 ms, and the last step always', () => {
   const stream = fakeStream(true);
   // clock reads: constructor 0; steps at 1000, 1050 (too soon: not drawn), 3000, 3010 (last: drawn); end 3010

@@ -1,8 +1,8 @@
 // Training progress on the console. On a terminal, one live line is rewritten in place
 // ('\r' then the line, then ESC[K to clear what a longer previous line left behind):
 //   epoch 3/10  120/469  loss 0.1234  5230 samples/s  ETA 0:08
-// When output goes to a file or pipe (a log), nothing is written until the epoch ends, and then
-// one plain line per epoch:
+// When output goes to a file or pipe (a log), a plain line like the live one every 10 s of the epoch
+// (LOG_INTERVAL_MS), so a log shows the run is alive, and one plain line when the epoch ends:
 //   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
 // The loss shown is the mean over the steps so far, which is steadier than the last batch's.
 import { formatDuration, formatNumber } from './format';
@@ -21,6 +21,7 @@ export interface ProgressOptions {
 }
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
+const LOG_INTERVAL_MS = 10_000; // without a terminal, a progress line at most this often
 const CLEAR_TO_END_OF_LINE = '\x1b[K';
 const MS_PER_SECOND = 1000;
 
@@ -58,7 +59,13 @@ export class Progress {
     this.lossSum += loss;
     this.samples += samples;
     const nowMs = this.now();
-    if (!this.stream.isTTY) return;
+    if (!this.stream.isTTY) {
+      // the epoch's own line follows the last step
+      if (step === this.total || nowMs - Math.max(this.lastDrawMs, this.startMs) < LOG_INTERVAL_MS) return;
+      this.lastDrawMs = nowMs;
+      this.stream.write(`${this.liveLine(nowMs)}\n`);
+      return;
+    }
     if (nowMs - this.lastDrawMs < REDRAW_INTERVAL_MS && step !== this.total) return;
     this.lastDrawMs = nowMs;
     this.stream.write(`\r${this.liveLine(nowMs)}${CLEAR_TO_END_OF_LINE}`);

@@ -365,6 +365,7 @@ async function main(): Promise<void> {
       }
       const means = Object.fromEntries(STEP_LOSSES.map((name, i) => [name, sums[i] / step]));
       const [toB, toA] = [(x: E.Tensor) => gan.translate('AB', x), (x: E.Tensor) => gan.translate('BA', x)];
+      progress.phase('translating the held-out images both ways, judging them');
       const ab = await evaluateTranslation(toB, toA, classifier, evalA, (d) => DEFAULT_PERMUTATION(d));
       const ba = await evaluateTranslation(toA, toB, classifier, evalB, (d) => d);
       const record = {

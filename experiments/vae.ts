@@ -284,6 +284,7 @@ async function train(options: TrainOptions): Promise<void> {
       }
       const mean = Object.fromEntries([...sums].map(([key, sum]) => [key, sum / step])) as unknown as LossValues;
       const tau = stepSettings((epoch + 1) * stepsPerEpoch, totalSteps).tau;
+      progress.phase('evaluating on the test set, fitting the colour control');
       last = await measure(model, setting, batch, tau);
       return { ...epochRecord('train', mean, capacity !== null), ...(model.hasDiscrete ? { tau } : {}), ...last.metrics };
     },

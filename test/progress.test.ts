@@ -41,6 +41,19 @@ test('not a terminal: a plain progress line every 10 s of a long epoch, then the
   assert.is(stream.writes[2], 'epoch 1/1: 6/6 steps  loss 1  6 samples/s  0:30\n');
 });
 
+test('the epoch line keeps to 120 characters: the values that fit, then how many more; a phase line in a log', () => {
+  const stream = fakeStream(false);
+  const progress = new Progress({ name: 'epoch 1/1', total: 1, stream, now: fakeClock([0, 1000, 1000]) });
+  progress.update(1, { loss: 1, samples: BATCH });
+  progress.phase('evaluating');
+  const summary = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`metric_${i}`, i]));
+  const line = progress.end(summary);
+  // 'epoch 1/1: 1/1 steps  loss 1  32 samples/s  0:01' is 48 characters; each '  metric_i i' 12
+  assert.is(line, 'epoch 1/1: 1/1 steps  loss 1  32 samples/s  0:01  metric_0 0  metric_1 1  metric_2 2  metric_3 3  metric_4 4  (+7 more)');
+  assert.ok(line.length <= 120);
+  assert.equal(stream.writes, ['epoch 1/1: evaluating\n', `${line}\n`]);
+});
+
 test('a terminal: a live line rewritten in place, at most every 100 ms, and the last step always', () => {
   const stream = fakeStream(true);
   // clock reads: constructor 0; steps at 1000, 1050 (too soon: not drawn), 3000, 3010 (last: drawn); end 3010

@@ -4,7 +4,8 @@
 // When output goes to a file or pipe (a log), a plain line like the live one every 10 s of the epoch
 // (LOG_INTERVAL_MS), so a log shows the run is alive, and one plain line when the epoch ends:
 //   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
-// The loss shown is the mean over the steps so far, which is steadier than the last batch's.
+// The loss shown is the mean over the steps so far, which is steadier than the last batch's. The epoch line
+// keeps to about 120 characters: the summary values that fit, in order, then how many more metrics.jsonl has.
 import { formatDuration, formatNumber } from './format';
 
 export interface ProgressStream {
@@ -22,6 +23,7 @@ export interface ProgressOptions {
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
 const LOG_INTERVAL_MS = 10_000; // without a terminal, a progress line at most this often
+const EPOCH_LINE_CHARACTERS = 120; // the epoch line keeps the values that fit; every one stays in metrics.jsonl
 const CLEAR_TO_END_OF_LINE = '\x1b[K';
 const MS_PER_SECOND = 1000;
 
@@ -71,13 +73,34 @@ export class Progress {
     this.stream.write(`\r${this.liveLine(nowMs)}${CLEAR_TO_END_OF_LINE}`);
   }
 
-  /** Writes the epoch's one summary line, with any extra values (e.g. test loss) appended. */
+  /**
+   * Says what the run is doing between the epoch's last step and its summary line (evaluating, drawing
+   * figures): on a terminal it replaces the live line, in a log it is a line of its own.
+   */
+  phase(text: string): void {
+    const line = `${this.name}: ${text}`;
+    this.stream.write(this.stream.isTTY ? `\r${line}${CLEAR_TO_END_OF_LINE}` : `${line}\n`);
+  }
+
+  /**
+   * Writes the epoch's one summary line, with extra values (e.g. test loss) appended in order while the line
+   * stays within EPOCH_LINE_CHARACTERS; how many did not fit is said at its end.
+   */
   end(epochSummary: Record<string, number | string> = {}): string {
     const elapsedSeconds = (this.now() - this.startMs) / MS_PER_SECOND;
-    const extras = Object.entries(epochSummary).map(([key, value]) => `  ${key} ${typeof value === 'number' ? formatNumber(value) : value}`);
-    const line =
+    let line =
       `${this.name}: ${this.steps}/${this.total} steps  loss ${this.meanLoss()}  ` +
-      `${this.rate(elapsedSeconds)} samples/s  ${formatDuration(elapsedSeconds)}${extras.join('')}`;
+      `${this.rate(elapsedSeconds)} samples/s  ${formatDuration(elapsedSeconds)}`;
+    const extras = Object.entries(epochSummary).map(([key, value]) => `  ${key} ${typeof value === 'number' ? formatNumber(value) : value}`);
+    const more = (left: number) => `  (+${left} more)`;
+    for (const [i, extra] of extras.entries()) {
+      const left = extras.length - i - 1;
+      if (line.length + extra.length + (left > 0 ? more(left).length : 0) > EPOCH_LINE_CHARACTERS) {
+        line += more(extras.length - i);
+        break;
+      }
+      line += extra;
+    }
     this.stream.write(this.stream.isTTY ? `\r${line}${CLEAR_TO_END_OF_LINE}\n` : `${line}\n`);
     return line;
   }

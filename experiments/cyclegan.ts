@@ -359,6 +359,7 @@ async function main(): Promise<void> {
         const losses = trainStep(gan, optimizers, xA, xB, random);
         const values = await losses.toArray();
         [xA, xB, losses].forEach((t) => t.dispose());
+        E.train.checkFiniteLoss(SCRIPT, Object.fromEntries(STEP_LOSSES.map((name, i) => [name, values[i]])), epoch, step + 1);
         values.forEach((v, i) => (sums[i] += v));
         step++;
         progress.update(step, { loss: values[0] + values[1] + values[2] + values[3], samples: 2 * batchA.size });

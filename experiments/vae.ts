@@ -279,6 +279,7 @@ async function train(options: TrainOptions): Promise<void> {
         const x = E.tensor(b.x, [b.size, ...IMAGE_SHAPE]);
         const values = await trainStep(model, optimizer, x, settings, { sumOverBatch: options.batchSum });
         x.dispose();
+        E.train.checkFiniteLoss('vae', { ...values }, epoch, step + 1);
         for (const [key, value] of Object.entries(values) as [keyof LossValues, number][]) sums.set(key, (sums.get(key) ?? 0) + value);
         progress.update(++step, { loss: values.negativeElbo, samples: b.size });
       }
@@ -351,6 +352,7 @@ async function sample(flags: Map<string, string>): Promise<void> {
 
 /** A trained run's directory, options and model (in eval mode); `needs` are further files it must have. */
 async function loadRun(command: string, name: string, needs: string[] = []): Promise<{ dir: string; options: TrainOptions & { totalSteps: number }; model: Vae }> {
+  E.train.checkRunName(name, `vae ${command}`);
   const dir = join('runs', name);
   const paths = runPaths(dir);
   for (const file of [paths.config, paths.checkpoint, ...needs.map((need) => join(dir, need))]) {

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -318,7 +318,36 @@ function registerTests(): void {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     E.releaseDevice();
   });
-  test.run();
+  test('a run being written is locked: a second writer fails at once naming the first; a stale lock is taken over', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'lock-test-'));
+  const name = 'locked';
+  const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+  try {
+    mkdirSync(join(root, name), { recursive: true });
+    writeFileSync(join(root, name, '.lock'), `${sleeper.pid}\n`);
+    const error = await trainingScript(root, name, 0).then(() => null, (e: Error) => e);
+    assert.ok(error, 'a second writer was not stopped');
+    assert.match(error!.message, new RegExp(`runTraining: run "locked" is being written by process ${sleeper.pid} \\(.*\\.lock\\)`));
+    assert.not.ok(existsSync(join(root, name, 'metrics.jsonl')), 'the refused run wrote its metrics');
+    sleeper.kill('SIGKILL');
+    await new Promise((done) => sleeper.once('exit', done));
+    await trainingScript(root, name, 0); // the holder is gone: its lock is stale
+    assert.is(readFileSync(join(root, name, 'metrics.jsonl'), 'utf8').trim().split('\n').length, RUN_EPOCHS);
+    assert.not.ok(existsSync(join(root, name, '.lock')), 'the lock outlived the run');
+  } finally {
+    sleeper.kill('SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('run names stay one folder under runs/: letters, digits, . - _, and not only dots', () => {
+  for (const name of ['run-1', 'joint.split_s10', 'a..b']) E.train.checkRunName(name, 'test');
+  for (const name of ['..', '.', '../..', 'a/b', '', 'a b']) {
+    assert.throws(() => E.train.checkRunName(name, 'vae sample'), new RegExp(`vae sample: run name "${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" must use letters, digits`));
+  }
+});
+
+test.run();
 }
 
 if (process.env[CHILD_ENV]) {

@@ -16,6 +16,8 @@ import { argmaxPerVariable, combinationsUsed, majorityAccuracy } from '../models
 import { cholesky, colourCodes, fitGaussian } from '../models/vae/control.js';
 import { categoryCombinations } from '../models/vae/figures.js';
 import { assertClose } from './lib/check.js';
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 
 const cpu = E.cpuBackend();
 const t = (values: number[][], backend = cpu) => E.tensor(values, undefined, backend);
@@ -343,6 +345,20 @@ test('trainStep with sumOverBatch is the mean objective under Adam with eps / B'
   assertClose(summed.losses, mean.losses, 1e-9, 1e-9, 'per-image losses');
   summed.params.forEach((p, i) => assertClose(Array.from(p), Array.from(mean.params[i]), 1e-12, 1e-9, `parameter ${i}`));
   await E.setBackend('webgpu');
+});
+
+test('a diverging run (--lr 1000) stops at the step whose loss is not finite, naming the terms and ENGINE_DEBUG; --name .. is refused', () => {
+  const name = `nan-test-${process.pid}`;
+  try {
+    const run = spawnSync(process.execPath, ['dist/experiments/vae.mjs', '--model', 'continuous', '--epochs', '1', '--lr', '1000', '--name', name], { encoding: 'utf8' });
+    assert.is.not(run.status, 0);
+    assert.match(run.stderr, /vae: the loss became non-finite at step \d+ of epoch 1 \(objective (NaN|Infinity|-Infinity), negativeElbo .*\); the checkpoint of the last finished epoch is kept\. Rerun with ENGINE_DEBUG=1/);
+  } finally {
+    rmSync(`runs/${name}`, { recursive: true, force: true });
+  }
+  const outside = spawnSync(process.execPath, ['dist/experiments/vae.mjs', 'sample', '--name', '..', '--colour', 'blue'], { encoding: 'utf8' });
+  assert.is.not(outside.status, 0);
+  assert.match(outside.stderr, /vae sample: run name "\.\." must use letters, digits/);
 });
 
 test.after(() => E.releaseDevice());

@@ -12,7 +12,7 @@
 //
 // For a resumed run to repeat the uninterrupted one exactly, draw all randomness from the engine's
 // stream (restored here) or derive it from the epoch number (e.g. the data order).
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Module } from '../nn/module.js';
 import { Optimizer } from '../optim/optimizer.js';
@@ -22,6 +22,7 @@ import { appendJsonLine, temporaryPath, writeText } from '../io/files.js';
 import { Progress, type ProgressStream } from '../io/progress.js';
 import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
 import { markStep } from '../runtime.js';
+import { checkRunName } from './names.js';
 
 export const RESUME_FLAG = '--resume';
 
@@ -68,6 +69,9 @@ interface RunState {
   history: EpochRecord[];
 }
 
+/** Present while a process writes the run; holds its process id. */
+const LOCK_FILE = '.lock';
+
 export function runPaths(dir: string) {
   return {
     checkpoint: join(dir, 'checkpoint.safetensors'),
@@ -76,17 +80,80 @@ export function runPaths(dir: string) {
   };
 }
 
+/**
+ * Stops a run whose loss terms stopped being finite, with the step, every term's value and what to do:
+ * the checkpoint of the last finished epoch is left as it was.
+ */
+export function checkFiniteLoss(context: string, terms: Record<string, number>, epoch: number, step: number): void {
+  if (Object.values(terms).every(Number.isFinite)) return;
+  const values = Object.entries(terms).map(([name, value]) => `${name} ${value}`).join(', ');
+  throw new Error(
+    `${context}: the loss became non-finite at step ${step} of epoch ${epoch + 1} (${values}); the checkpoint of the last ` +
+      'finished epoch is kept. Rerun with ENGINE_DEBUG=1 to name the first kernel that produced a NaN or Inf, or lower the learning rate.',
+  );
+}
+
 /** Runs epochs until `epochs` are done, checkpointing after each; see the top of this file. */
 export async function runTraining(options: TrainingRunOptions): Promise<TrainingRunResult> {
-  const { name, epochs, stepsPerEpoch, module, optimizers, trainEpoch } = options;
+  const { name, epochs, stepsPerEpoch } = options;
   const resume = options.resume ?? process.argv.includes(RESUME_FLAG);
   const stream = options.stream ?? process.stdout;
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`runTraining: run name "${name}" must use letters, digits, '.', '-' and '_' only`);
+  checkRunName(name, 'runTraining');
   for (const [what, n] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new Error(`runTraining: ${what} must be a positive integer, got ${n}`);
   }
   const dir = join(options.rootDir ?? 'runs', name);
   const paths = runPaths(dir);
+  const releaseLock = lockRun(dir, name);
+  try {
+    return await trainLocked(options, dir, paths, resume, stream);
+  } finally {
+    releaseLock();
+  }
+}
+
+/**
+ * Makes `dir/.lock` hold this process's id while the run writes, so a second writer of the same run fails at
+ * once naming the first; a lock left by a process that no longer exists (killed) is taken over.
+ */
+function lockRun(dir: string, name: string): () => void {
+  const path = join(dir, LOCK_FILE);
+  mkdirSync(dir, { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx'); // fails when the file exists, atomically
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) {
+        throw new Error(`runTraining: run "${name}" is being written by process ${holder} (${path}); wait for it to finish, or choose another --name`);
+      }
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`runTraining: could not take the lock ${path}`);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0 only asks whether the process exists
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function trainLocked(
+  options: TrainingRunOptions,
+  dir: string,
+  paths: ReturnType<typeof runPaths>,
+  resume: boolean,
+  stream: ProgressStream,
+): Promise<TrainingRunResult> {
+  const { name, epochs, stepsPerEpoch, module, optimizers, trainEpoch } = options;
   removeTemporaryFiles(dir);
 
   const state = await startingState(paths.checkpoint, module, optimizers, resume, name);

@@ -7,6 +7,7 @@
 // with the run's colour-control mechanism. `window.explorer` exposes load() and decode() to the browser tests.
 import * as E from '../../engine/index.js';
 import { restoreCheckpoint } from '../../engine/io/checkpoint.js';
+import { checkRunName } from '../../engine/train/names.js';
 import { Vae, type VaeConfig } from '../../models/vae/model.js';
 import { decodeCodes, sampleColour, type ColourControl } from '../../models/vae/control.js';
 import { PALETTE } from '../../models/data/coloured-mnist.js';
@@ -43,7 +44,7 @@ async function fetchOk(url: string): Promise<Response> {
 
 /** Loads run `name` from runs/<name>/ and draws it. */
 async function load(name: string): Promise<void> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new Error(`run name "${name}" must use letters, digits, '.', '-' and '_' only`);
+  checkRunName(name, 'explorer');
   const base = `runs/${name}/`;
   const config = (await (await fetchOk(`${base}config.json`)).json()) as { model: VaeConfig };
   const bytes = new Uint8Array(await (await fetchOk(`${base}checkpoint.safetensors`)).arrayBuffer());

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkStateDict, decodeSafetensors, encodeSafetensors } from '../engine/io/safetensors';
 import { loadSafetensors, saveSafetensors } from '../engine/io/safetensors-file';
+import { sha256Hex } from '../engine/io/sha256';
 
 // The golden file, written out byte by byte:
 //   "a" shape [2]    = [1, -2]           -> 8 bytes at data offsets [0, 8)
@@ -134,6 +135,14 @@ test('rejects a gap between tensors', () => {
 
 test('rejects trailing bytes', () => {
   rejects(fileWith({ a: f32Entry([1], 0, 4) }, Array(6).fill(0)), /2 trailing bytes after the last tensor \(data section 6 bytes, tensors cover 4\)/);
+});
+
+test('SHA-256 of the published test vectors (FIPS 180-4 examples)', () => {
+  const text = (t: string) => new TextEncoder().encode(t);
+  assert.is(sha256Hex(text('')), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.is(sha256Hex(text('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.is(sha256Hex(text('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')), '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+  assert.is(sha256Hex(new Uint8Array(1_000_000).fill(0x61)), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
 });
 
 test('rejects non-string metadata', () => {

@@ -174,6 +174,28 @@ function registerTests(): void {
     restored.dispose();
   });
 
+  test('a flipped bit inside a tensor is caught on load by its SHA-256, naming the tensor; the module is left as it was', async () => {
+    const path = join(tempDir(), 'model.safetensors');
+    E.manualSeed(3);
+    const model = makeNet(3, 4);
+    await E.train.saveCheckpoint(path, model);
+    const bytes = readFileSync(path);
+    const { tensors } = loadSafetensors(path);
+    const [name, tensor] = [...tensors].find(([n]) => n.endsWith('weight'))!;
+    // the last tensor's bytes end the file; flip one bit in the middle of the chosen one by finding its data
+    const data = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+    const at = bytes.indexOf(data);
+    assert.ok(at > 0, 'tensor bytes not found in the file');
+    bytes[at + 5] ^= 0x10;
+    writeFileSync(path, bytes);
+    const before = await hostValues(model.stateDict());
+    const error = await E.train.loadCheckpoint(path, model).then(() => null, (e: Error) => e);
+    assert.ok(error, 'the damaged file loaded');
+    assert.match(error!.message, new RegExp(`loadCheckpoint: .*: tensor "${name.replace(/\./g, '\\.')}" does not match its SHA-256 in the metadata: the file is damaged`));
+    assertSameValues(await hostValues(model.stateDict()), before, 0, 0);
+    model.dispose();
+  });
+
   test('a CPU checkpoint loads onto WebGPU modules (float32 values)', async () => {
     const path = join(tempDir(), 'model.safetensors');
     E.manualSeed(3);

@@ -8,7 +8,8 @@
 // Module names never contain '/', so the two kinds cannot collide. A single optimizer is saved under the
 // key 'optimizer'; several (a GAN's generator and critic) under the keys of the record passed in.
 // Metadata (strings): format, one JSON record per optimizer key ({type, hyperparameters, steps: {name:
-// step count}}), and 'extra' (JSON).
+// step count}}), 'extra' (JSON), and 'sha256' (JSON: each tensor's name -> the SHA-256 of its float32 bytes,
+// checked on load, so a flipped bit inside a tensor is caught; files written before it load without the check).
 //
 // Loading validates everything (names, shapes, optimizer types and step records) before it writes a
 // single value, so a mismatched file leaves the module and optimizers untouched.
@@ -16,6 +17,7 @@ import type { Tensor } from '../tensor.js';
 import type { Module } from '../nn/module.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { checkStateDict, decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors.js';
+import { sha256Hex } from './sha256.js';
 
 export type Optimizers = Optimizer | Record<string, Optimizer>;
 
@@ -79,7 +81,13 @@ export async function encodeCheckpoint(module: Module, optimizers?: Optimizers, 
     for (const [name, t] of optimizerTensors(module, key, optimizer)) tensors[name] = await toHost(t);
     metadata[key] = JSON.stringify(optimizerRecord(module, key, optimizer));
   }
+  metadata.sha256 = JSON.stringify(Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, digest(t)])));
   return encodeSafetensors(tensors, metadata);
+}
+
+/** The SHA-256 of a tensor's float32 bytes, as the file holds them. */
+function digest(t: NamedTensor): string {
+  return sha256Hex(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
 }
 
 /**
@@ -105,6 +113,12 @@ export function restoreCheckpoint(bytes: Uint8Array, path: string, module: Modul
   const requestedKeys = new Set(entries.map(([key]) => key));
   const relevant = new Map([...tensors].filter(([name]) => !name.includes('/') || requestedKeys.has(name.split('/')[0])));
   checkStateDict(expected, relevant, path);
+  if (metadata.sha256 !== undefined) {
+    const digests = parseJson(metadata.sha256, 'sha256', fail) as Record<string, string>;
+    for (const [name, t] of relevant) {
+      if (digests[name] !== digest(t)) throw fail(`tensor "${name}" does not match its SHA-256 in the metadata: the file is damaged`);
+    }
+  }
 
   // 2. optimizer records: same type, a step count for each parameter
   const records = entries.map(([key, optimizer]) => {

@@ -347,7 +347,30 @@ async function sample(flags: Map<string, string>): Promise<void> {
   const images = await sampleColour(model, control, colour, count);
   const out = flags.get('out') ?? join(dir, `sample-${PALETTE[colour].name}.png`);
   writeImageGrid(out, images, [count, ...IMAGE_SHAPE], { scale: 2 });
-  console.log(`wrote ${count} ${PALETTE[colour].name} digits to ${out}`);
+  const measured = measuredHitRate(dir, PALETTE[colour].name);
+  const rate = measured === null ? 'not measured in this run' : `${(100 * measured).toFixed(0)}% of its samples had the colour when the run measured it`;
+  console.log(`wrote ${count} samples asked to be ${PALETTE[colour].name} to ${out} (${rate})`);
+  if (measured !== null && measured < HONEST_HIT_RATE) {
+    console.warn(
+      `vae sample: warning: run "${name}" puts ${PALETTE[colour].name} in only ${(100 * measured).toFixed(0)}% of its samples, so most of these are other colours. ` +
+        `The tinted joint VAE reaches 100% on every colour: ${BEST_CONTROL_COMMAND} (docs/results-vae.md).`,
+    );
+  }
+}
+
+/** Below this measured hit rate for the asked colour, vae sample warns. */
+const HONEST_HIT_RATE = 0.9;
+const BEST_CONTROL_COMMAND =
+  'npm run vae:joint -- --decoder tinted-split --latent 8 --variables 1 --categories 10 --usage 30 --batch-sum --colour-scale 10 --epochs 20';
+
+/** The colour-control hit rate the run's last epoch measured for colour `name` (metrics.jsonl), or null. */
+function measuredHitRate(dir: string, name: string): number | null {
+  const path = runPaths(dir).metrics;
+  if (!existsSync(path)) return null;
+  const lines = readFileSync(path, 'utf8').trim().split('\n').filter(Boolean);
+  const last = lines.length > 0 ? (JSON.parse(lines[lines.length - 1]) as Record<string, number>) : {};
+  const value = last[`control_${name}`];
+  return typeof value === 'number' ? value : null;
 }
 
 /** A trained run's directory, options and model (in eval mode); `needs` are further files it must have. */

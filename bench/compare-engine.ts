@@ -22,9 +22,6 @@ import { CycleGan, historyRandom, makeOptimizers, trainStep as ganTrainStep, typ
 const BATCH = 128;
 const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
 
-interface Workload {
-  setup: WorkloadSetup;
-}
 
 const CYCLEGAN_ASSIGNMENT: CycleGanConfig = {
   generatorWidth: 64, generatorKernel: 3, generatorSlope: 0, centreInput: false, discriminatorWidths: [16, 32], discriminatorHidden: 128,
@@ -41,66 +38,56 @@ async function settle(t: E.Tensor): Promise<void> {
   t.dispose();
 }
 
-function ganStep(config: CycleGanConfig, batch: number): Workload {
-  return {
-    setup: async () => {
-      const gan = new CycleGan(config);
-      const optimizers = makeOptimizers(gan);
-      const [a, b] = [E.keep(E.rand([batch, 3, 28, 28])), E.keep(E.rand([batch, 3, 28, 28]))];
-      const random = historyRandom(1, 0);
-      return () => settle(ganTrainStep(gan, optimizers, a, b, random));
-    },
+function ganStep(config: CycleGanConfig, batch: number): WorkloadSetup {
+  return async () => {
+    const gan = new CycleGan(config);
+    const optimizers = makeOptimizers(gan);
+    const [a, b] = [E.keep(E.rand([batch, 3, 28, 28])), E.keep(E.rand([batch, 3, 28, 28]))];
+    const random = historyRandom(1, 0);
+    return () => settle(ganTrainStep(gan, optimizers, a, b, random));
   };
 }
 
-function elementwise(f: (x: E.Tensor, y: E.Tensor, c: E.Tensor) => E.Tensor): Workload {
-  return {
-    setup: async () => {
-      const [x, y] = [E.keep(E.randn(ELEMENTWISE_SHAPE)), E.keep(E.randn(ELEMENTWISE_SHAPE))];
-      const c = E.keep(E.gt(E.randn(ELEMENTWISE_SHAPE), 0));
-      return async () => {
-        f(x, y, c).dispose();
-        await E.flush();
-      };
-    },
+function elementwise(f: (x: E.Tensor, y: E.Tensor, c: E.Tensor) => E.Tensor): WorkloadSetup {
+  return async () => {
+    const [x, y] = [E.keep(E.randn(ELEMENTWISE_SHAPE)), E.keep(E.randn(ELEMENTWISE_SHAPE))];
+    const c = E.keep(E.gt(E.randn(ELEMENTWISE_SHAPE), 0));
+    return async () => {
+      f(x, y, c).dispose();
+      await E.flush();
+    };
   };
 }
 
-const WORKLOADS: Record<string, Workload> = {
-  'vae-step': {
-    setup: async () => {
-      const model = new Vae({ kind: 'continuous', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false });
-      const optimizer = new E.optim.Adam(model.parameters(), { lr: 1e-3 });
-      const x = E.keep(E.rand([BATCH, 3, 28, 28]));
-      return async () => void (await vaeTrainStep(model, optimizer, x, { tau: 1 }));
-    },
+const WORKLOADS: Record<string, WorkloadSetup> = {
+  'vae-step': async () => {
+    const model = new Vae({ kind: 'continuous', variant: 'mlp', latent: 3, variables: 3, categories: 20, hard: false });
+    const optimizer = new E.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = E.keep(E.rand([BATCH, 3, 28, 28]));
+    return async () => void (await vaeTrainStep(model, optimizer, x, { tau: 1 }));
   },
-  'conv-forward': {
-    setup: async () => {
-      const [x, w, bias] = [E.keep(E.randn([BATCH, 32, 28, 28])), E.keep(E.randn([64, 32, 3, 3])), E.keep(E.randn([64]))];
-      return async () => {
-        E.conv2d(x, w, bias, { padding: 1 }).dispose();
-        await E.flush();
-      };
-    },
+  'conv-forward': async () => {
+    const [x, w, bias] = [E.keep(E.randn([BATCH, 32, 28, 28])), E.keep(E.randn([64, 32, 3, 3])), E.keep(E.randn([64]))];
+    return async () => {
+      E.conv2d(x, w, bias, { padding: 1 }).dispose();
+      await E.flush();
+    };
   },
-  'conv-backward': {
-    setup: async () => {
-      const x = E.keep(E.randn([BATCH, 32, 28, 28]).requireGrad());
-      const w = E.keep(E.randn([64, 32, 3, 3]).requireGrad());
-      const bias = E.keep(E.randn([64]).requireGrad());
-      const dy = E.keep(E.randn([BATCH, 64, 28, 28]));
-      return async () => {
-        const y = E.conv2d(x, w, bias, { padding: 1 });
-        y.backward(dy);
-        y.dispose();
-        for (const t of [x, w, bias]) {
-          t.grad?.dispose();
-          t.grad = null;
-        }
-        await E.flush();
-      };
-    },
+  'conv-backward': async () => {
+    const x = E.keep(E.randn([BATCH, 32, 28, 28]).requireGrad());
+    const w = E.keep(E.randn([64, 32, 3, 3]).requireGrad());
+    const bias = E.keep(E.randn([64]).requireGrad());
+    const dy = E.keep(E.randn([BATCH, 64, 28, 28]));
+    return async () => {
+      const y = E.conv2d(x, w, bias, { padding: 1 });
+      y.backward(dy);
+      y.dispose();
+      for (const t of [x, w, bias]) {
+        t.grad?.dispose();
+        t.grad = null;
+      }
+      await E.flush();
+    };
   },
   'gan-assignment-step': ganStep(CYCLEGAN_ASSIGNMENT, 128),
   'gan-default-step': ganStep(CYCLEGAN_DEFAULT, 16),
@@ -108,42 +95,37 @@ const WORKLOADS: Record<string, Workload> = {
   'gt-scalar': elementwise((x) => E.gt(x, 0)),
   'add-scalar': elementwise((x) => E.add(x, 1)),
   where: elementwise((x, y, c) => E.where(c, x, y)),
-  'bias-grad': {
-    setup: async () => {
-      const x = E.keep(E.randn(ELEMENTWISE_SHAPE));
-      return async () => {
-        E.sum(x, [0, 2, 3]).dispose();
-        await E.flush();
-      };
-    },
+  'bias-grad': async () => {
+    const x = E.keep(E.randn(ELEMENTWISE_SHAPE));
+    return async () => {
+      E.sum(x, [0, 2, 3]).dispose();
+      await E.flush();
+    };
   },
-  'maxpool-backward': {
-    setup: async () => {
-      const x = E.keep(E.randn(ELEMENTWISE_SHAPE).requireGrad());
-      return async () => {
-        const y = E.maxPool2d(x, { kernel: 2 });
-        y.backward(E.onesLike(y));
-        y.dispose();
-        x.grad?.dispose();
-        x.grad = null;
-        await E.flush();
-      };
-    },
+  'maxpool-backward': async () => {
+    const x = E.keep(E.randn(ELEMENTWISE_SHAPE).requireGrad());
+    return async () => {
+      const y = E.maxPool2d(x, { kernel: 2 });
+      const dy = E.onesLike(y);
+      y.backward(dy);
+      for (const t of [y, dy]) t.dispose();
+      x.grad?.dispose();
+      x.grad = null;
+      await E.flush();
+    };
   },
-  'matmul-1024': {
-    setup: async () => {
-      const [a, b] = [E.keep(E.randn([1024, 1024])), E.keep(E.randn([1024, 1024]))];
-      return async () => {
-        E.matmul(a, b).dispose();
-        await E.flush();
-      };
-    },
+  'matmul-1024': async () => {
+    const [a, b] = [E.keep(E.randn([1024, 1024])), E.keep(E.randn([1024, 1024]))];
+    return async () => {
+      E.matmul(a, b).dispose();
+      await E.flush();
+    };
   },
 };
 
 await runWorker(
   'engine',
-  Object.fromEntries(Object.entries(WORKLOADS).map(([name, w]) => [name, w.setup])),
+  WORKLOADS,
   async () => {
     await E.setBackend('webgpu');
     E.manualSeed(1);

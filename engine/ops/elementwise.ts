@@ -90,7 +90,8 @@ export function sqrt(x: Tensor): Tensor {
 
 export function relu(x: Tensor): Tensor {
   // NOTE: the mask is x > 0, so relu'(0) = 0 as in PyTorch. One fused kernel, dy where x > 0 else 0: the
-  // same as mul(dy, gt(x, 0)) in one dispatch instead of three. It records no gradient of its own.
+  // same as mul(dy, gt(x, 0)) in one dispatch instead of three.
+  // Backward rules run without recording (autograd.ts), so the fused kernel needs no gradient of its own.
   return record(unary('relu', x), 'relu', [x], (dy) => [binary('reluBackward', dy, x).out]);
 }
 

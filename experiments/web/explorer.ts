@@ -35,6 +35,7 @@ interface LoadedRun {
 let run: LoadedRun | null = null;
 let decodeMs: number[] = [];
 let decoding = false;
+let decodeAgain = false; // the code changed while a decode ran
 
 async function fetchOk(url: string): Promise<Response> {
   const response = await fetch(url);
@@ -174,8 +175,13 @@ async function decode(code: ArrayLike<number>): Promise<Float32Array> {
   return pixels;
 }
 
+/** Decodes the current code and draws it; a request while a decode runs is served once it ends (with the latest code). */
 async function decodeAndDraw(): Promise<void> {
-  if (decoding || !run) return; // one decode at a time; the pointer's latest position wins the next
+  if (!run) return;
+  if (decoding) {
+    decodeAgain = true;
+    return;
+  }
   decoding = true;
   try {
     drawImages(element('decoded') as HTMLCanvasElement, await decode(run.code), 1);
@@ -184,6 +190,10 @@ async function decodeAndDraw(): Promise<void> {
     element('code').textContent = `z = [${Array.from(run.code.slice(0, run.latents.latent), (v) => v.toFixed(2)).join(', ')}]`;
   } finally {
     decoding = false;
+  }
+  if (decodeAgain) {
+    decodeAgain = false;
+    await decodeAndDraw();
   }
 }
 

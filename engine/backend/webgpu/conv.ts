@@ -134,7 +134,7 @@ export interface GemmTile {
 
 /**
  * The blocking when nothing was tuned for this adapter: 8 threads x 16 rows x 8 columns was the fastest of
- * the blockings timed on lavapipe (bench/results/conv-lavapipe.md); fewer rows when a side has at most 8
+ * the blockings timed on lavapipe (bench/results/compare-lavapipe.md); fewer rows when a side has at most 8
  * channels (the generators' and decoders' 3-channel layers), so few rows are computed only to be dropped.
  */
 export function defaultGemmTile(rows: number): GemmTile {
@@ -150,33 +150,28 @@ export const GEMM_TILE_CANDIDATES = ['8x16x8', '8x8x8', '8x4x8', '8x16x16', '16x
 
 export const tileName = (t: GemmTile) => `${t.wg}x${t.tm}x${t.tn}`;
 
-export function parseTile(name: string): GemmTile {
+function parseTile(name: string): GemmTile {
   const [wg, tm, tn] = name.split('x').map(Number);
   return { wg, tm, tn };
 }
 
 /**
- * An implicit-GEMM version: rows are one side's channels (W's rows, read uniformly by the workgroup),
- * columns are pixels (or, for the weight gradient, taps); workgroups cover column blocks (x) and row
- * blocks (y), and `phases` (z) for the transposed kernel.
+ * The implicit-GEMM version of `kernel`: rows are one side's channels (W's rows, read uniformly by the
+ * workgroup), columns are pixels (or, for the weight gradient, taps); workgroups cover column blocks (x),
+ * row blocks (y) and, for the transposed kernel, stride phases (z); the blocking is gemmTile's.
  */
-export function implicitGemm(
-  name: string,
-  source: string,
-  shape: (g: ConvGeometry) => GemmShape,
-  tile: (g: ConvGeometry) => GemmTile = (g) => defaultGemmTile(shape(g).rows),
-): ConvVersion {
+function implicitGemm(kernel: ConvKernelName, source: string): ConvVersion {
   return {
-    name,
-    tileName: (g) => tileName(tile(g)),
+    name: 'implicit-gemm',
+    tileName: (g) => tileName(gemmTile(kernel, g)),
     source: (g) => {
-      const { tm, tn } = tile(g);
+      const { tm, tn } = gemmTile(kernel, g);
       return tileHeader({ TM: tm, TN: tn }) + commonSource + source;
     },
-    constants: (g) => ({ WG: tile(g).wg }),
+    constants: (g) => ({ WG: gemmTile(kernel, g).wg }),
     workgroups: (g) => {
-      const { wg, tm, tn } = tile(g);
-      const { rows, columns, phases } = shape(g);
+      const { wg, tm, tn } = gemmTile(kernel, g);
+      const { rows, columns, phases } = GEMM_SHAPES[kernel](g);
       return [Math.ceil(columns / (wg * tn)), Math.ceil(rows / tm), phases];
     },
   };
@@ -186,13 +181,13 @@ export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
   conv2d: [
     naive('v1', conv2dV1Source, ySize),
     rowTiled('v2', conv2dV2Source, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
-    implicitGemm('implicit-gemm', conv2dImplicitGemmSource, GEMM_SHAPES.conv2d, (g) => gemmTile('conv2d', g)),
+    implicitGemm('conv2d', conv2dImplicitGemmSource),
   ],
   convTranspose2d: [
     naive('v1', convTranspose2dV1Source, xSize),
     rowTiled('v2', convTranspose2dV2Source, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
     phaseTiled('v3', convTranspose2dV3Source),
-    implicitGemm('implicit-gemm', convTranspose2dImplicitGemmSource, GEMM_SHAPES.convTranspose2d, (g) => gemmTile('convTranspose2d', g)),
+    implicitGemm('convTranspose2d', convTranspose2dImplicitGemmSource),
   ],
   conv2dWeightGrad: [
     naive('v1', weightGradV1Source, wSize),
@@ -205,7 +200,7 @@ export const convVersions: Record<ConvKernelName, ConvVersion[]> = {
         return Math.ceil((tiles * g.kernelH * g.kernelW) / NAIVE_WORKGROUP);
       },
     },
-    implicitGemm('implicit-gemm', weightGradImplicitGemmSource, GEMM_SHAPES.conv2dWeightGrad, (g) => gemmTile('conv2dWeightGrad', g)),
+    implicitGemm('conv2dWeightGrad', weightGradImplicitGemmSource),
   ],
 };
 

@@ -66,9 +66,8 @@ export class WebGpuBackend implements Backend {
 
   static async create(): Promise<WebGpuBackend> {
     const { device, adapterName } = await acquireDevice();
-    const backend = new WebGpuBackend(device, adapterName);
-    await backend.loadTuningFile();
-    return backend;
+    await loadTuningFile(adapterName); // this adapter's kernel choices, when a tuning file has them (Node)
+    return new WebGpuBackend(device, adapterName);
   }
 
   constructor(
@@ -186,14 +185,14 @@ export class WebGpuBackend implements Backend {
     const entries: GPUBindGroupEntry[] = [];
     const uniforms = kernel.uniforms?.(params);
     if (uniforms) entries.push({ binding: 0, resource: this.uniformSlot(uniforms) });
-    for (const s of [...inputs, ...outputs] as GpuStorage[]) {
+    const storages = [...inputs, ...outputs] as GpuStorage[];
+    for (const s of storages) {
       // Bound in whole 16-byte units (size classes are multiples of 32 bytes), so kernels may read
       // vec4<f32>; every kernel bounds its own loops by the sizes in its uniforms, never by arrayLength.
       const size = Math.ceil((Math.max(s.size, 1) * BYTES_PER_FLOAT) / VEC4_BYTES) * VEC4_BYTES;
       entries.push({ binding: entries.length, resource: { buffer: s.buffer, size } });
     }
     const bindGroup = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
-    const storages = [...inputs, ...outputs];
     const timestampWrites = this.profiler?.beginPass(label, storages.reduce((n, s) => n + s.size * BYTES_PER_FLOAT, 0), kernel.flops?.(params) ?? 0);
     const pass = this.openEncoder().beginComputePass({ label, timestampWrites });
     pass.setPipeline(pipeline);
@@ -263,11 +262,6 @@ export class WebGpuBackend implements Backend {
     setChoice(key, choice);
     for (const s of [...storages, out]) this.free(s);
     return { key, choice, ms };
-  }
-
-  /** Loads this adapter's table from the tuning file (Node only; ENGINE_TUNE=1 also turns on tuning on first use). */
-  private async loadTuningFile(): Promise<void> {
-    await loadTuningFile(this.adapterName);
   }
 
   /** Writes this adapter's table into the tuning file, keeping the other adapters' tables (atomically). */

@@ -130,6 +130,7 @@ export async function loadTuningFile(adapter: string): Promise<void> {
 /** Writes the table in use as the adapter's entry of the tuning file, keeping the others (via a temporary file). */
 export async function saveTuningFile(adapter: string, path: string | null): Promise<void> {
   if (!path) return;
+  // node:fs itself, imported here: io/files.ts's writeText imports it statically, which a browser bundle cannot load
   const { existsSync, readFileSync, writeFileSync, renameSync } = await import('node:fs');
   const file = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>) : {};
   file[adapter] = tuningTable();

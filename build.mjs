@@ -21,7 +21,8 @@ const TFJS_ENTRY = join('bench', 'compare-tfjs.ts');
 const entryPoints = [
   ...entries('test', /\.test\.ts$|^run\.ts$/),
   ...entries('bench', /\.ts$/),
-  ...entries('experiments', /\.ts$/),
+  // an experiment is a file at the top of experiments/; its folders hold the parts it imports
+  ...readdirSync('experiments').filter((name) => name.endsWith('.ts')).map((name) => join('experiments', name)),
 ].filter((p) => !p.includes('/lib/') && !p.includes('/web/') && p !== TFJS_ENTRY);
 
 // Build into a fresh folder, then swap it in, so a build never leaves dist/ half written for a run

@@ -16,7 +16,7 @@ import { trainXor } from '../experiments/web/xor.js';
 import { Vae, type VaeConfig } from '../models/vae/model.js';
 import { trainStep } from '../models/vae/train.js';
 import { decodeCodes } from '../models/vae/control.js';
-import type { LatentsRecord } from '../models/vae/figures.js';
+import type { LatentsRecord } from '../experiments/vae/figures.js';
 import { startStaticServer, type StaticServer } from '../experiments/lib/static-server.js';
 import { DIGITS_PATH, digitSampleJson } from '../experiments/lib/digit-sample.js';
 import { digitSample, trainDigitsNet } from '../experiments/web/digits-net.js';

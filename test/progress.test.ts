@@ -77,4 +77,22 @@ test('steps outside 1..total are rejected', () => {
   assert.throws(() => new Progress({ name: 'e', total: 0 }), /total = 0 must be a positive integer/);
 });
 
+test("mode 'lines' on a terminal writes plain lines; mode 'off' writes only the epoch line and no phase", () => {
+  const terminal = fakeStream(true);
+  const lines = new Progress({ name: 'epoch 1/1', total: 6, stream: terminal, mode: 'lines', now: fakeClock([0, 5000, 10000, 15000, 20000, 25000, 30000, 30000]) });
+  for (let step = 1; step <= 6; step++) lines.update(step, { loss: 1, samples: BATCH });
+  lines.end();
+  assert.equal(terminal.writes, [
+    'epoch 1/1  2/6  loss 1  6 samples/s  ETA 0:20\n',
+    'epoch 1/1  4/6  loss 1  6 samples/s  ETA 0:10\n',
+    'epoch 1/1: 6/6 steps  loss 1  6 samples/s  0:30\n',
+  ]);
+  const quiet = fakeStream(true);
+  const off = new Progress({ name: 'epoch 1/2', total: 4, stream: quiet, mode: 'off', now: fakeClock([0, 1000, 2000, 3000, 4000, 4000]) });
+  LOSSES.forEach((loss, i) => off.update(i + 1, { loss, samples: BATCH }));
+  off.phase('evaluating');
+  off.end();
+  assert.equal(quiet.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04\n']);
+});
+
 test.run();

@@ -14,7 +14,7 @@ import { stepSettings, trainStep } from '../models/vae/train.js';
 import { TintedDecoder } from '../models/vae/networks.js';
 import { argmaxPerVariable, combinationsUsed, majorityAccuracy } from '../models/vae/evaluate.js';
 import { cholesky, colourCodes, fitGaussian } from '../models/vae/control.js';
-import { categoryCombinations } from '../models/vae/figures.js';
+import { categoryCombinations } from '../experiments/vae/figures.js';
 import { assertClose } from './lib/check.js';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -347,10 +347,10 @@ test('trainStep with sumOverBatch is the mean objective under Adam with eps / B'
   await E.setBackend('webgpu');
 });
 
-test('a diverging run (--lr 1000) stops at the step whose loss is not finite, naming the terms and ENGINE_DEBUG; --name .. is refused', () => {
+test('a diverging run (lr 1000) stops at the step whose loss is not finite, naming the terms and ENGINE_DEBUG; --name .. is refused', () => {
   const name = `nan-test-${process.pid}`;
   try {
-    const run = spawnSync(process.execPath, ['dist/experiments/vae.mjs', '--model', 'continuous', '--epochs', '1', '--lr', '1000', '--name', name], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['dist/experiments/vae.mjs', '--epochs', '1', '--set', 'lr=1000', '--name', name], { encoding: 'utf8' });
     assert.is.not(run.status, 0);
     assert.match(run.stderr, /vae: the loss became non-finite at step \d+ of epoch 1 \(objective (NaN|Infinity|-Infinity), negativeElbo .*\); the checkpoint of the last finished epoch is kept\. Rerun with ENGINE_DEBUG=1/);
   } finally {

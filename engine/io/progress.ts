@@ -4,7 +4,8 @@
 // When output goes to a file or pipe (a log), a plain line like the live one every 10 s of the epoch
 // (LOG_INTERVAL_MS), so a log shows the run is alive, and one plain line when the epoch ends:
 //   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
-// The loss shown is the mean over the steps so far, which is steadier than the last batch's. The epoch line
+// ProgressMode chooses between them ('bar', 'lines'; 'off' keeps only the epoch line; 'auto': the bar on a
+// terminal, lines otherwise). The loss shown is the mean over the steps so far, which is steadier than the last batch's. The epoch line
 // keeps to about 120 characters: the summary values that fit, in order, then how many more metrics.jsonl has.
 import { formatDuration, formatNumber } from './format';
 
@@ -13,12 +14,15 @@ export interface ProgressStream {
   isTTY?: boolean;
 }
 
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'off';
+
 export interface ProgressOptions {
   name: string; // e.g. "epoch 3/10"
   total: number; // steps in this epoch
   stream?: ProgressStream;
   now?: () => number; // clock in milliseconds, replaceable in tests
   onStep?: () => void; // called on every update (the kernel profiler counts steps with it)
+  mode?: ProgressMode; // default 'auto'
 }
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
@@ -39,9 +43,11 @@ export class Progress {
   private samples = 0;
   private lastDrawMs = -Infinity;
   private readonly onStep?: () => void;
+  private readonly mode: Exclude<ProgressMode, 'auto'>;
 
-  constructor({ name, total, stream = process.stdout, now = () => performance.now(), onStep }: ProgressOptions) {
+  constructor({ name, total, stream = process.stdout, now = () => performance.now(), onStep, mode = 'auto' }: ProgressOptions) {
     this.onStep = onStep;
+    this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
     if (!Number.isInteger(total) || total < 1) throw new Error(`Progress "${name}": total = ${total} must be a positive integer`);
     this.name = name;
     this.total = total;
@@ -60,8 +66,9 @@ export class Progress {
     this.updates += 1;
     this.lossSum += loss;
     this.samples += samples;
+    if (this.mode === 'off') return;
     const nowMs = this.now();
-    if (!this.stream.isTTY) {
+    if (this.mode === 'lines') {
       // the epoch's own line follows the last step
       if (step === this.total || nowMs - Math.max(this.lastDrawMs, this.startMs) < LOG_INTERVAL_MS) return;
       this.lastDrawMs = nowMs;
@@ -78,8 +85,9 @@ export class Progress {
    * figures): on a terminal it replaces the live line, in a log it is a line of its own.
    */
   phase(text: string): void {
+    if (this.mode === 'off') return;
     const line = `${this.name}: ${text}`;
-    this.stream.write(this.stream.isTTY ? `\r${line}${CLEAR_TO_END_OF_LINE}` : `${line}\n`);
+    this.stream.write(this.mode === 'bar' ? `\r${line}${CLEAR_TO_END_OF_LINE}` : `${line}\n`);
   }
 
   /**
@@ -101,7 +109,7 @@ export class Progress {
       }
       line += extra;
     }
-    this.stream.write(this.stream.isTTY ? `\r${line}${CLEAR_TO_END_OF_LINE}\n` : `${line}\n`);
+    this.stream.write(this.mode === 'bar' ? `\r${line}${CLEAR_TO_END_OF_LINE}\n` : `${line}\n`);
     return line;
   }
 

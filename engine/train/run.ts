@@ -19,7 +19,7 @@ import { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedule.js';
 import { getRandomState, setRandomState, type RandomState } from '../ops/random.js';
 import { appendJsonLine, temporaryPath, writeText } from '../io/files.js';
-import { Progress, type ProgressStream } from '../io/progress.js';
+import { Progress, type ProgressMode, type ProgressStream } from '../io/progress.js';
 import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
 import { markStep } from '../runtime.js';
 import { checkRunName } from './names.js';
@@ -52,6 +52,8 @@ export interface TrainingRunOptions {
   config?: Record<string, unknown>;
   /** where progress lines go (default stdout) */
   stream?: ProgressStream;
+  /** 'bar', 'lines' (one every 10 s), 'off' (epoch lines only); default 'auto': the bar on a terminal */
+  progress?: ProgressMode;
   /** trains one epoch and returns its metrics (e.g. mean loss, test loss) */
   trainEpoch: (context: EpochContext) => Promise<Record<string, number>>;
 }
@@ -165,7 +167,7 @@ async function trainLocked(
   for (let epoch = state.epochsDone; epoch < epochs; epoch++) {
     const rates = applySchedule(optimizers, options.schedule, epoch);
     module.train();
-    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep: markStep });
+    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep: markStep, mode: options.progress });
     const startMs = performance.now();
     const metrics = await trainEpoch({ epoch, progress });
     const seconds = (performance.now() - startMs) / 1000;

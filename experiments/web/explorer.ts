@@ -12,7 +12,7 @@ import { Vae, type VaeConfig } from '../../models/vae/model.js';
 import { decodeCodes, sampleColour, type ColourControl } from '../../models/vae/control.js';
 import { PALETTE } from '../../models/data/coloured-mnist.js';
 import { DIGITS, IMAGE_SIDE, PIXELS } from '../../models/data/digits.js';
-import type { LatentsRecord } from '../../models/vae/figures.js';
+import type { LatentsRecord } from '../vae/figures.js';
 
 const PLOT = { size: 460, margin: 30 };
 const PRIOR_RANGE = 3; // the axes' half-width without test latents: 3 standard deviations of N(0, 1)

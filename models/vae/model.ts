@@ -16,7 +16,7 @@
 // the images spread over all K; the usage term tells them apart, and so keeps a discrete encoder from
 // collapsing onto one category for every image (the collapse docs/results-vae.md describes).
 import * as E from '../../engine/index.js';
-import { DECODER_KINDS, decoderNetwork, encoderNetwork, type DecoderKind, type Variant } from './networks.js';
+import { DECODER_KINDS, VARIANTS, decoderNetwork, encoderNetwork, type DecoderKind, type Variant } from './networks.js';
 import { gumbelSoftmax, oneHotArgmax, reparameterise } from './latents.js';
 
 export type VaeKind = 'continuous' | 'discrete' | 'joint';
@@ -188,7 +188,7 @@ export function usageKl(logits: E.Tensor, K: number): E.Tensor {
 function checkConfig(config: VaeConfig): void {
   const { kind, variant, latent, variables, categories } = config;
   if (!['continuous', 'discrete', 'joint'].includes(kind)) throw new Error(`Vae: kind "${kind}" is not continuous, discrete or joint`);
-  if (!['mlp', 'conv'].includes(variant)) throw new Error(`Vae: variant "${variant}" is not mlp or conv`);
+  if (!VARIANTS.includes(variant)) throw new Error(`Vae: variant "${variant}" is not one of ${VARIANTS.join(', ')}`);
   if (config.decoder !== undefined && !DECODER_KINDS.includes(config.decoder)) {
     throw new Error(`Vae: decoder "${config.decoder}" is not ${DECODER_KINDS.join(', ')}`);
   }

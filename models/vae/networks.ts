@@ -1,8 +1,14 @@
 // The encoder and decoder networks of the VAEs, in two variants:
 //   mlp   the assignment's: encoder 2352 -> 512 -> 256 -> out, decoder in -> 256 -> 512 -> 2352 (ReLU between)
-//   conv  the assignment's improvement (more conv layers, no max pooling):
-//         encoder (3, 28, 28) -conv k4 s2 p1-> (32, 14, 14) -conv k4 s2 p1-> (64, 7, 7) -> flatten -> linear -> out
-//         decoder in -> linear -> (64, 7, 7) -convT k4 s2 p1-> (32, 14, 14) -convT k4 s2 p1-> (3, 28, 28)
+//   conv       the assignment's improvement (more conv layers, no max pooling): strided convolutions downsample
+//              encoder (3, 28, 28) -conv k4 s2 p1-> (32, 14, 14) -conv k4 s2 p1-> (64, 7, 7) -> flatten -> linear -> out
+//              decoder in -> linear -> (64, 7, 7) -convT k4 s2 p1-> (32, 14, 14) -convT k4 s2 p1-> (3, 28, 28)
+//   conv-pool  what the improvement removed: max pooling downsamples, the convolutions keep the size
+//              encoder (3, 28, 28) -conv k3 p1, maxpool 2-> (32, 14, 14) -conv k3 p1, maxpool 2-> (64, 7, 7) -> ... as conv
+//              decoder as conv
+//   conv-deep  conv with one more convolution per side, at 7 x 7: conv k3 p1 (64 -> 64) after the encoder's
+//              second convolution, convT k3 p1 (64 -> 64) before the decoder's first
+// ReLU follows every convolution but the decoder's last.
 // Encoders take images (B, 3, 28, 28) and return (B, out); decoders take codes (B, in) and return
 // logits (B, 3, 28, 28): the sigmoid of the assignment's decoder is folded into the loss (bceWithLogits).
 // Two decoder kinds:
@@ -21,8 +27,8 @@ import { IMAGE_SIDE } from '../data/digits.js';
 
 const { nn } = E;
 
-export type Variant = 'mlp' | 'conv';
-export const VARIANTS: readonly Variant[] = ['mlp', 'conv'];
+export type Variant = 'mlp' | 'conv' | 'conv-pool' | 'conv-deep';
+export const VARIANTS: readonly Variant[] = ['mlp', 'conv', 'conv-pool', 'conv-deep'];
 export type DecoderKind = 'plain' | 'tinted' | 'tinted-split';
 export const DECODER_KINDS: readonly DecoderKind[] = ['plain', 'tinted', 'tinted-split'];
 
@@ -45,6 +51,9 @@ const CONV_FEATURES = CONV_CHANNELS[CONV_CHANNELS.length - 1] * CONV_SIDE * CONV
 /** One image, (C, H, W) = (3, 28, 28). */
 export const IMAGE_SHAPE: [number, number, number] = [CHANNELS, IMAGE_SIDE, IMAGE_SIDE];
 const convOptions = { stride: CONV_STRIDE, padding: CONV_PADDING };
+/** The size-keeping convolutions of conv-pool and conv-deep: k3, stride 1, padding 1. */
+const SAME_KERNEL = 3;
+const sameOptions = { stride: 1, padding: 1 };
 
 /** Images (B, 3, 28, 28) -> features (B, outFeatures). */
 export function encoderNetwork(variant: Variant, outFeatures: number): E.nn.Module {
@@ -60,14 +69,19 @@ export function encoderNetwork(variant: Variant, outFeatures: number): E.nn.Modu
     );
   }
   const [c1, c2] = CONV_CHANNELS;
-  return new nn.Sequential(
-    new nn.Conv2d(CHANNELS, c1, CONV_KERNEL, convOptions),
-    new nn.ReLU(),
-    new nn.Conv2d(c1, c2, CONV_KERNEL, convOptions),
-    new nn.ReLU(),
-    new nn.Flatten(),
-    new nn.Linear(CONV_FEATURES, outFeatures),
-  );
+  const downsampling =
+    variant === 'conv-pool'
+      ? [
+          new nn.Conv2d(CHANNELS, c1, SAME_KERNEL, sameOptions),
+          new nn.ReLU(),
+          new nn.MaxPool2d({ kernel: CONV_STRIDE }),
+          new nn.Conv2d(c1, c2, SAME_KERNEL, sameOptions),
+          new nn.ReLU(),
+          new nn.MaxPool2d({ kernel: CONV_STRIDE }),
+        ]
+      : [new nn.Conv2d(CHANNELS, c1, CONV_KERNEL, convOptions), new nn.ReLU(), new nn.Conv2d(c1, c2, CONV_KERNEL, convOptions), new nn.ReLU()];
+  const deeper = variant === 'conv-deep' ? [new nn.Conv2d(c2, c2, SAME_KERNEL, sameOptions), new nn.ReLU()] : [];
+  return new nn.Sequential(...downsampling, ...deeper, new nn.Flatten(), new nn.Linear(CONV_FEATURES, outFeatures));
 }
 
 /**
@@ -93,10 +107,12 @@ function variantDecoder(variant: Variant, inFeatures: number, channels: number):
     );
   }
   const [c1, c2] = CONV_CHANNELS;
+  const deeper = variant === 'conv-deep' ? [new nn.ConvTranspose2d(c2, c2, SAME_KERNEL, sameOptions), new nn.ReLU()] : [];
   return new nn.Sequential(
     new nn.Linear(inFeatures, CONV_FEATURES),
     new nn.ReLU(),
     new nn.Unflatten(1, [c2, CONV_SIDE, CONV_SIDE]),
+    ...deeper,
     new nn.ConvTranspose2d(c2, c1, CONV_KERNEL, convOptions),
     new nn.ReLU(),
     new nn.ConvTranspose2d(c1, channels, CONV_KERNEL, convOptions),

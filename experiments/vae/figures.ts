@@ -11,12 +11,12 @@ import { writeImageGrid } from '../../engine/io/png.js';
 import type { ReportFigure } from '../../engine/io/report.js';
 import { lineChart, scatterPlot, type Series } from '../../engine/io/svg.js';
 import { HostRandom } from '../../engine/random/philox.js';
-import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../data/coloured-mnist.js';
-import { imageColours } from '../colour.js';
-import { decodeCodesBatched } from './control.js';
-import type { TestEvaluation } from './evaluate.js';
-import type { Vae } from './model.js';
-import { IMAGE_SHAPE } from './networks.js';
+import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../../models/data/coloured-mnist.js';
+import { imageColours } from '../../models/colour.js';
+import { decodeCodesBatched } from '../../models/vae/control.js';
+import type { TestEvaluation } from '../../models/vae/evaluate.js';
+import type { Vae } from '../../models/vae/model.js';
+import { IMAGE_SHAPE } from '../../models/vae/networks.js';
 
 const GRID_SCALE = 2;
 const DECODE_BATCH = 500;

@@ -1,7 +1,8 @@
 // Trains the digit classifier that judges CycleGAN's translations, on grey MNIST (the embedded split
 // unless --data names a directory of IDX files), and saves it where the CycleGAN run looks for it:
-//   npm run classifier                       # runs/classifier/classifier.safetensors
-//   node dist/experiments/classifier.mjs --epochs 10 --name classifier-long
+//   npm run classifier                                   # the judge preset: runs/classifier/classifier.safetensors
+//   npm run classifier -- --preset digit-features        # the CycleGAN's labeller: runs/digit-features/
+//   npm run classifier -- --epochs 10 --name classifier-long
 // The run directory also holds metrics.jsonl (loss and test accuracy per epoch), per-epoch checkpoints
 // (--resume continues a killed run) and report.html.
 import { readFileSync } from 'node:fs';
@@ -12,34 +13,43 @@ import { writeText } from '../engine/io/files.js';
 import { lineChart } from '../engine/io/svg.js';
 import { loadMnist } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
-import { parseFlags, usage } from './lib/flags.js';
+import { commandLine, type CommandSpec } from './lib/command.js';
 
-const SCRIPT = 'classifier';
-const FLAGS = {
-  epochs: { default: DEFAULT_CLASSIFIER_TRAINING.epochs, help: 'training epochs' },
-  batch: { default: DEFAULT_CLASSIFIER_TRAINING.batchSize, help: 'batch size' },
-  lr: { default: DEFAULT_CLASSIFIER_TRAINING.lr, help: 'Adam learning rate' },
-  'decay-every': { default: DEFAULT_CLASSIFIER_TRAINING.decayEvery, help: 'epochs between learning-rate cuts (x0.2)' },
-  shift: { default: DEFAULT_CLASSIFIER_TRAINING.maxShift, help: 'largest random shift of a training digit, in pixels' },
-  seed: { default: DEFAULT_CLASSIFIER_TRAINING.seed, help: 'seed of the weights, the order and the shifts' },
+const D = DEFAULT_CLASSIFIER_TRAINING;
+const CONFIG = {
+  epochs: { default: D.epochs, integer: true, min: 1, help: 'training epochs' },
+  batch: { default: D.batchSize, integer: true, min: 1, unit: 'images', help: 'images per step' },
+  lr: { default: D.lr, min: 1e-12, help: 'Adam learning rate' },
+  decayEvery: { default: D.decayEvery, integer: true, min: 1, unit: 'epochs', help: 'epochs between learning-rate cuts (x0.2)' },
+  shift: { default: D.maxShift, integer: true, min: 0, unit: 'pixels', help: 'largest random shift of a training digit' },
+  seed: { default: D.seed, integer: true, min: 0, help: 'seed of the weights, the order and the shifts' },
   data: { default: 'embedded', help: "'embedded' or a directory of MNIST IDX files" },
-  name: { default: CLASSIFIER_RUN, help: 'run directory under runs/' },
-  resume: { default: false, help: 'continue the run from its last checkpoint' },
-  help: { default: false, help: 'print this text' },
+};
+
+const COMMAND: CommandSpec<typeof CONFIG, Record<string, never>> = {
+  script: 'classifier',
+  about: 'trains the digit classifier on grey MNIST (the judge of the CycleGAN translations, or its labeller)',
+  commands: { train: 'train a preset and write runs/<name>/' },
+  training: ['train'],
+  config: CONFIG,
+  defaultPreset: 'judge',
+  defaultName: (preset) => (preset === 'judge' ? CLASSIFIER_RUN : preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')),
+  flags: {},
 };
 
 async function main(): Promise<void> {
-  const { values: flags } = parseFlags(SCRIPT, process.argv.slice(2), FLAGS);
-  if (flags.help) return void console.log(usage(SCRIPT, FLAGS));
+  const parsed = commandLine(COMMAND);
+  if (!parsed) return;
+  const { config, name } = parsed;
   await E.setBackend('webgpu');
-  const mnist = loadMnist({ data: flags.data });
+  const mnist = loadMnist({ data: config.data });
   console.log(`digits: ${mnist.source}, ${mnist.train.count} train / ${mnist.test.count} test`);
-  const settings = { epochs: flags.epochs, batchSize: flags.batch, lr: flags.lr, decayEvery: flags['decay-every'], maxShift: flags.shift, seed: flags.seed };
+  const settings = { epochs: config.epochs, batchSize: config.batch, lr: config.lr, decayEvery: config.decayEvery, maxShift: config.shift, seed: config.seed };
   const started = performance.now();
-  const { model, testAccuracy, path } = await trainClassifier(mnist, settings, { name: flags.name, resume: flags.resume });
+  const { model, testAccuracy, path } = await trainClassifier(mnist, settings, { name, resume: parsed.resume, progress: parsed.progress });
   const seconds = (performance.now() - started) / 1000;
   console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${mnist.test.count} digits; saved ${path} (${seconds.toFixed(0)} s)`);
-  writeClassifierReport(join('runs', flags.name), { ...settings, data: mnist.source, widths: model.widths }, testAccuracy);
+  writeClassifierReport(join('runs', name), { ...settings, preset: parsed.preset, data: mnist.source, widths: model.widths }, testAccuracy);
   model.dispose();
   E.releaseDevice();
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { DEFAULT_MNIST_DIR, IDX_FILES } from '../models/data/mnist.js';
 import { downloadVerified, hasVerifiedFile } from './lib/verified-download.js';
+import { commandLine, toolCommand } from './lib/command.js';
 
 const MIRRORS = ['https://storage.googleapis.com/cvdf-datasets/mnist/', 'https://ossci-datasets.s3.amazonaws.com/mnist/'];
 
@@ -17,7 +18,10 @@ const SHA256: Record<string, string> = {
   [IDX_FILES.testLabels]: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
 };
 
+const COMMAND = toolCommand('data-download', 'fetches full MNIST into data/mnist/, each file checked against its SHA-256', {});
+
 async function main(): Promise<void> {
+  if (!commandLine(COMMAND)) return;
   for (const name of Object.values(IDX_FILES)) {
     const fileName = `${name}.gz`;
     const path = join(DEFAULT_MNIST_DIR, fileName);

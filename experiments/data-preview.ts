@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { writeImageGrid } from '../engine/io/png.js';
 import { DIGITS, IMAGE_SIDE, PIXELS, loadMnist } from '../models/data/mnist.js';
+import { commandLine, toolCommand } from './lib/command.js';
 import {
   CHANNELS,
   COLOURED_PIXELS,
@@ -54,9 +55,14 @@ function writeDigitRows(name: string, data: ColouredDigits, rowLabels: string[])
   console.log(`wrote ${path}`);
 }
 
+const COMMAND = toolCommand('data-preview', 'PNG grids of the coloured data sets, in runs/data-preview/', {
+  data: { default: '', help: "'embedded' or a directory of MNIST IDX files ('': data/mnist/ when downloaded, else embedded)" },
+});
+
 function main(): void {
-  const dataArg = process.argv.indexOf('--data');
-  const mnist = loadMnist({ data: dataArg >= 0 ? process.argv[dataArg + 1] : undefined });
+  const parsed = commandLine(COMMAND);
+  if (!parsed) return;
+  const mnist = loadMnist({ data: parsed.flags.data || undefined });
   console.log(`digits: ${mnist.source}, ${mnist.train.count} train / ${mnist.test.count} test`);
 
   const palettePath = join(OUT_DIR, 'palette.png');

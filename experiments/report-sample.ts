@@ -7,6 +7,9 @@ import { appendJsonLine, writeText } from '../engine/io/files';
 import { writeImageGrid } from '../engine/io/png';
 import { writeReport } from '../engine/io/report';
 import { lineChart, scatterPlot } from '../engine/io/svg';
+import { commandLine, toolCommand } from './lib/command.js';
+
+const COMMAND = toolCommand('report-sample', 'writes a sample report from synthetic data to runs/sample/', {});
 
 const RUN_DIR = join('runs', 'sample');
 const EPOCHS = 10;
@@ -121,4 +124,4 @@ function main(): void {
   console.log(`wrote ${path}`);
 }
 
-main();
+if (commandLine(COMMAND)) main();

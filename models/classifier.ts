@@ -234,7 +234,7 @@ export interface TrainedClassifier {
 export async function trainClassifier(
   data: { train: GreyDigits; test: GreyDigits },
   settings: ClassifierTraining = DEFAULT_CLASSIFIER_TRAINING,
-  { rootDir = 'runs', name = CLASSIFIER_RUN, resume }: { rootDir?: string; name?: string; resume?: boolean } = {},
+  { rootDir = 'runs', name = CLASSIFIER_RUN, resume, progress }: { rootDir?: string; name?: string; resume?: boolean; progress?: E.train.TrainingRunOptions['progress'] } = {},
 ): Promise<TrainedClassifier> {
   E.manualSeed(settings.seed);
   const model = new DigitClassifier();
@@ -245,6 +245,7 @@ export async function trainClassifier(
     name,
     rootDir,
     resume,
+    progress,
     epochs: settings.epochs,
     stepsPerEpoch,
     module: model,

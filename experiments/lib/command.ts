@@ -175,12 +175,13 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
 }
 
 function appliesTo(name: string, flag: FlagSpec, command: string, spec: SpecShape): boolean {
-  if (name in COMMON_FLAGS) return !TRAINING_ONLY.includes(name) || spec.training.includes(command) || (name === 'seed' && command in spec.commands);
+  if (name in COMMON_FLAGS && !(name in spec.flags) && spec.training.length === 0) return name === 'help';
+  if (name in COMMON_FLAGS && !(name in spec.flags)) return !TRAINING_ONLY.includes(name) || spec.training.includes(command) || (name === 'seed' && command in spec.commands);
   return flag.commands === undefined || flag.commands.includes(command);
 }
 
 function commandsOf(name: string, flag: FlagSpec, spec: SpecShape): string {
-  const commands = name in COMMON_FLAGS ? spec.training : flag.commands ?? [];
+  const commands = name in COMMON_FLAGS && !(name in spec.flags) ? spec.training : flag.commands ?? [];
   return commands.length > 0 ? ` (only ${commands.join(', ')})` : '';
 }
 
@@ -330,6 +331,8 @@ export function usage<C extends FieldSpecs, F extends FlagSpecs>(spec: CommandSp
     const shownValue = name in COMMON_FLAGS && (flag.default === '' || flag.default === 0) ? '' : ` (default ${shownDefault(flag)})`;
     return `  ${shown.padEnd(24)} ${flag.help}${where}${shownValue}`;
   };
+  const trains = spec.training.length > 0;
+  const flags = Object.entries({ ...COMMON_FLAGS, ...spec.flags }).filter(([name]) => trains || name in spec.flags || name === 'help');
   const presets = presetNames(spec.script).map((name) => {
     const preset = readPreset(spec.script, name);
     const marks = [name === spec.defaultPreset ? 'default' : '', preset.extends ? `extends ${preset.extends}` : ''].filter(Boolean).join(', ');
@@ -341,14 +344,23 @@ export function usage<C extends FieldSpecs, F extends FlagSpecs>(spec: CommandSp
     ...(commands.length > 1 ? ['', 'commands:', ...commands.map(([name, about]) => `  ${name.padEnd(24)} ${about}`)] : []),
     '',
     'flags:',
-    ...Object.entries({ ...COMMON_FLAGS, ...spec.flags }).map(([name, flag]) => flagLine(name, flag)),
-    '',
-    'config fields (a preset sets them; --set key=value overrides one):',
-    ...Object.entries(spec.config).map(([name, field]) => fieldLine(name, field)),
-    '',
-    `presets (experiments/presets/${spec.script}/):`,
-    ...presets,
+    ...flags.map(([name, flag]) => flagLine(name, flag)),
+    ...(trains
+      ? [
+          '',
+          'config fields (a preset sets them; --set key=value overrides one):',
+          ...Object.entries(spec.config).map(([name, field]) => fieldLine(name, field)),
+          '',
+          `presets (experiments/presets/${spec.script}/):`,
+          ...presets,
+        ]
+      : []),
   ].join('\n');
+}
+
+/** The spec of a script that trains nothing: its own flags (and --help, --seed, --name), no config or presets. */
+export function toolCommand<F extends FlagSpecs>(script: string, about: string, flags: F): CommandSpec<Record<string, never>, F> {
+  return { script, about, commands: { run: about }, training: [], config: {}, defaultPreset: '', defaultName: () => '', flags };
 }
 
 /** Parses the command line, printing usage and exiting on --help; a bad command line exits 2 with its message. */

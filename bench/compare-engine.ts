@@ -17,7 +17,10 @@ import * as E from '../engine/index.js';
 import { runWorker, type WorkloadSetup } from './lib/worker.js';
 import { Vae } from '../models/vae/model.js';
 import { trainStep as vaeTrainStep } from '../models/vae/train.js';
-import { CycleGan, historyRandom, makeOptimizers, trainStep as ganTrainStep, type CycleGanConfig } from '../models/cyclegan.js';
+import { DEFAULT_CYCLEGAN_CONFIG, type CycleGanConfig } from '../models/cyclegan/config.js';
+import { historyRandom } from '../models/cyclegan/history.js';
+import { CycleGan } from '../models/cyclegan/model.js';
+import { makeOptimizers, trainStep as ganTrainStep } from '../models/cyclegan/train.js';
 
 const BATCH = 128;
 const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
@@ -25,11 +28,8 @@ const ELEMENTWISE_SHAPE = [128, 64, 28, 28];
 
 const CYCLEGAN_ASSIGNMENT: CycleGanConfig = {
   generatorWidth: 64, generatorKernel: 3, generatorSlope: 0, centreInput: false, discriminatorWidths: [16, 32], discriminatorHidden: 128,
-  adversarial: 'bce', cycleWeight: 0, identityWeight: 0, history: 0, labelled: false, order: 'assignment', lr: 2e-4, beta1: 0.5, beta2: 0.999,
-};
-const CYCLEGAN_DEFAULT: CycleGanConfig = {
-  generatorWidth: 16, generatorKernel: 3, generatorSlope: 0.2, centreInput: true, discriminatorWidths: [8, 16], discriminatorHidden: 32,
-  adversarial: 'lsgan', cycleWeight: 10, identityWeight: 5, history: 50, labelled: false, order: 'joint', lr: 3e-4, beta1: 0.5, beta2: 0.999,
+  adversarial: 'bce', cycleWeight: 0, identityWeight: 0, history: 0, labelled: false, labelledGenerators: false, order: 'assignment',
+  lr: 2e-4, beta1: 0.5, beta2: 0.999,
 };
 
 /** Waits for a tensor's values (the run's end), then frees it. */
@@ -90,7 +90,7 @@ const WORKLOADS: Record<string, WorkloadSetup> = {
     };
   },
   'gan-assignment-step': ganStep(CYCLEGAN_ASSIGNMENT, 128),
-  'gan-default-step': ganStep(CYCLEGAN_DEFAULT, 16),
+  'gan-default-step': ganStep(DEFAULT_CYCLEGAN_CONFIG, 16),
   mul: elementwise((x, y) => E.mul(x, y)),
   'gt-scalar': elementwise((x) => E.gt(x, 0)),
   'add-scalar': elementwise((x) => E.add(x, 1)),

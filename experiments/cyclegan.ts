@@ -25,17 +25,12 @@ import {
   type ColouredDigits,
 } from '../models/data/coloured-mnist.js';
 import { DEFAULT_CLASSIFIER_TRAINING, classifierPath, loadClassifier, trainClassifier, type DigitClassifier } from '../models/classifier.js';
-import {
-  CycleGan,
-  STEP_LOSSES,
-  historyRandom,
-  makeOptimizers,
-  trainStep,
-  type AdversarialLoss,
-  type CycleGanConfig,
-  type TrainingOrder,
-} from '../models/cyclegan.js';
-import { colouredDigitAccuracy, evaluateTranslation, type TranslationResult } from '../models/cyclegan-metrics.js';
+import type { CycleGanConfig, TrainingOrder } from '../models/cyclegan/config.js';
+import { historyRandom } from '../models/cyclegan/history.js';
+import type { AdversarialLoss } from '../models/cyclegan/losses.js';
+import { colouredDigitAccuracy, evaluateTranslation, type TranslationResult } from '../models/cyclegan/metrics.js';
+import { CycleGan } from '../models/cyclegan/model.js';
+import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
 import { parseFlags, usage, type FlagValues } from './lib/flags.js';
 
 const SCRIPT = 'cyclegan';
@@ -54,7 +49,6 @@ const FLAGS = {
   'eval-images': { default: 0, help: 'held-out images per domain for the metrics (0: all)' },
   adversarial: { default: 'lsgan', help: "adversarial loss: 'lsgan' (least squares) or 'bce'" },
   cycle: { default: 10, help: 'lambda, the weight of the L1 cycle losses (0: off)' },
-  'cycle-noise': { default: 0, help: "sigma of the Gaussian noise added to each translation before the cycle's way back (0: none)" },
   identity: { default: 5, help: 'mu, the weight of the L1 identity losses (0: off)' },
   history: { default: 50, help: 'generated images kept per discriminator (0: off)' },
   'gen-labelled': { default: false, help: "the generators read the --labeller's digit probabilities of their input too" },
@@ -119,11 +113,10 @@ function modelConfig(flags: Flags): CycleGanConfig {
     discriminatorHidden: flags['disc-hidden'],
     adversarial: flags.adversarial as AdversarialLoss,
     cycleWeight: flags.cycle,
-    ...(flags['cycle-noise'] > 0 ? { cycleNoise: flags['cycle-noise'] } : {}),
     identityWeight: flags.identity,
     history: flags.history,
     labelled: flags.labeller !== '',
-    ...(flags['gen-labelled'] ? { labelledGenerators: true } : {}),
+    labelledGenerators: flags['gen-labelled'],
     order: flags.order as TrainingOrder,
     lr: flags.lr,
     beta1: flags.beta1,

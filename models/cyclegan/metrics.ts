@@ -1,15 +1,15 @@
-// How well a translation worked, measured on held-out images of the source domain, per direction:
+// How well a CycleGAN translation worked, measured on held-out images of the source domain, per direction:
 //   digit kept   the fraction whose translation the digit classifier, reading the translation's
 //                brightness (its largest channel, scaled so the brightest pixel is 1), assigns to the
 //                source digit
 //   colour hit   the fraction whose translation's colour (models/colour.ts) is the target domain's colour
 //                for that digit: sigma(d) for A -> B, d for B -> A
 //   cycle error  the mean absolute difference between a source image and its round trip G'(G(x))
-import * as E from '../engine/index.js';
-import { COLOURED_PIXELS, CHANNELS, type ColouredDigits } from './data/coloured-mnist.js';
-import { DIGITS, IMAGE_SIDE } from './data/mnist.js';
-import { imageColours } from './colour.js';
-import { accuracy, argmaxRows, normalisedBrightness, predictDigits, type DigitClassifier } from './classifier.js';
+import * as E from '../../engine/index.js';
+import { COLOURED_PIXELS, CHANNELS, type ColouredDigits } from '../data/coloured-mnist.js';
+import { DIGITS, IMAGE_SIDE } from '../data/digits.js';
+import { imageColours } from '../colour.js';
+import { accuracy, argmaxRows, normalisedBrightness, predictDigits, type DigitClassifier } from '../classifier.js';
 
 export interface TranslationMetrics {
   digitKept: number;

@@ -3,17 +3,18 @@
 //   npm run classifier                                   # the judge preset: runs/classifier/classifier.safetensors
 //   npm run classifier -- --preset digit-features        # the CycleGAN's labeller: runs/digit-features/
 //   npm run classifier -- --epochs 10 --name classifier-long
-// The run directory also holds metrics.jsonl (loss and test accuracy per epoch), per-epoch checkpoints
-// (--resume continues a killed run) and report.html.
-import { readFileSync } from 'node:fs';
+// The run directory also holds metrics.jsonl (loss and test accuracy per epoch), steps.jsonl (the loss of
+// every step), per-epoch checkpoints (--resume continues a killed run) and report.html, rewritten after
+// every epoch (the page reloads itself while the run goes on).
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
 import { writeReport } from '../engine/io/report.js';
 import { writeText } from '../engine/io/files.js';
 import { lineChart } from '../engine/io/svg.js';
-import { loadMnist } from '../models/data/mnist.js';
+import { loadMnist, type DataSetNames } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
 import { commandLine, type CommandSpec } from './lib/command.js';
+import { readJsonLines, trainingFigures } from './lib/report/training.js';
 
 const D = DEFAULT_CLASSIFIER_TRAINING;
 const CONFIG = {
@@ -46,25 +47,36 @@ async function main(): Promise<void> {
   console.log(`digits: ${mnist.source}, ${mnist.train.count} train / ${mnist.test.count} test`);
   const settings = { epochs: config.epochs, batchSize: config.batch, lr: config.lr, decayEvery: config.decayEvery, maxShift: config.shift, seed: config.seed };
   const started = performance.now();
-  const { model, testAccuracy, path } = await trainClassifier(mnist, settings, { name, resume: parsed.resume, progress: parsed.progress });
+  const runConfig = { script: 'classifier', preset: parsed.preset, data: mnist.source };
+  const { model, testAccuracy, path } = await trainClassifier(mnist, settings, {
+    name,
+    resume: parsed.resume,
+    progress: parsed.progress,
+    config: runConfig,
+    onEpoch: ({ dir, history, epochs }) => {
+      const accuracy = history[history.length - 1].test_accuracy;
+      writeClassifierReport(dir, { ...runConfig, ...settings }, mnist.names, accuracy, `epoch ${history.length} of ${epochs} done`);
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${mnist.test.count} digits; saved ${path} (${seconds.toFixed(0)} s)`);
-  writeClassifierReport(join('runs', name), { ...settings, preset: parsed.preset, data: mnist.source, widths: model.widths }, testAccuracy);
+  console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${mnist.test.count} images; saved ${path} (${seconds.toFixed(0)} s)`);
+  const report = writeClassifierReport(join('runs', name), { ...runConfig, ...settings, widths: model.widths }, mnist.names, testAccuracy);
+  console.log(`wrote ${report}`);
   model.dispose();
   E.releaseDevice();
 }
 
-/** report.html with the loss and test accuracy per epoch, read back from the run's metrics.jsonl. */
-function writeClassifierReport(dir: string, config: Record<string, unknown>, testAccuracy: number): void {
-  const metrics = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, number>);
+/**
+ * report.html with the loss and test accuracy per epoch (read back from the run's metrics.jsonl), the loss
+ * of every step, the learning rate and the time per epoch; `live` while the run goes on.
+ */
+function writeClassifierReport(dir: string, config: Record<string, unknown>, names: DataSetNames, testAccuracy: number, live?: string): string {
+  const metrics = readJsonLines<Record<string, number>>(join(dir, 'metrics.jsonl'));
   const epochs = metrics.map((m) => m.epoch);
   writeText(
     join(dir, 'curves.svg'),
     lineChart({
-      title: 'Digit classifier',
+      title: `${names.title} classifier`,
       xLabel: 'epoch',
       yLabel: 'loss / accuracy',
       series: [
@@ -73,13 +85,16 @@ function writeClassifierReport(dir: string, config: Record<string, unknown>, tes
       ],
     }),
   );
-  const path = writeReport(dir, {
-    title: `Digit classifier: ${(100 * testAccuracy).toFixed(2)}% test accuracy`,
+  return writeReport(dir, {
+    title: `${names.title} classifier: ${(100 * testAccuracy).toFixed(2)}% test accuracy`,
     config,
     metrics,
-    figures: [{ title: 'Training', file: 'curves.svg', caption: 'Mean cross-entropy per epoch and accuracy on the held-out digits.' }],
+    figures: [
+      { title: 'Training', file: 'curves.svg', caption: `Mean cross-entropy per epoch and accuracy on the held-out ${names.item === 'digit' ? 'digits' : 'images'}.` },
+      ...trainingFigures(dir, metrics, 'cross-entropy'),
+    ],
+    live,
   });
-  console.log(`wrote ${path}`);
 }
 
 main().catch((error) => {

@@ -227,14 +227,24 @@ export interface TrainedClassifier {
   path: string;
 }
 
+/** Where and how trainClassifier runs; `config` adds fields to config.json, onEpoch is runTraining's. */
+export interface ClassifierRun {
+  rootDir?: string;
+  name?: string;
+  resume?: boolean;
+  progress?: E.train.TrainingRunOptions['progress'];
+  config?: Record<string, unknown>;
+  onEpoch?: E.train.TrainingRunOptions['onEpoch'];
+}
+
 /**
- * Trains the classifier as a resumable run in `runs/<name>/` (metrics.jsonl, per-epoch checkpoints) and
- * saves the final weights to classifierPath(); returns the model and its test accuracy.
+ * Trains the classifier as a resumable run in `runs/<name>/` (metrics.jsonl, steps.jsonl, per-epoch
+ * checkpoints) and saves the final weights to classifierPath(); returns the model and its test accuracy.
  */
 export async function trainClassifier(
   data: { train: GreyDigits; test: GreyDigits },
   settings: ClassifierTraining = DEFAULT_CLASSIFIER_TRAINING,
-  { rootDir = 'runs', name = CLASSIFIER_RUN, resume, progress }: { rootDir?: string; name?: string; resume?: boolean; progress?: E.train.TrainingRunOptions['progress'] } = {},
+  { rootDir = 'runs', name = CLASSIFIER_RUN, resume, progress, config, onEpoch }: ClassifierRun = {},
 ): Promise<TrainedClassifier> {
   E.manualSeed(settings.seed);
   const model = new DigitClassifier();
@@ -251,7 +261,8 @@ export async function trainClassifier(
     module: model,
     optimizers: optimizer,
     schedule: E.optim.stepLr(settings.lr, { stepSize: settings.decayEvery, gamma: LR_DECAY }),
-    config: { ...settings, lrDecay: LR_DECAY, widths: model.widths },
+    config: { ...config, ...settings, lrDecay: LR_DECAY, widths: model.widths },
+    onEpoch,
     trainEpoch: async ({ epoch, progress }) => {
       const loss = await trainClassifierEpoch(model, optimizer, data.train, settings, epoch, (step, value, samples) =>
         progress.update(step, { loss: value, samples }),

@@ -3,7 +3,7 @@
 // translation domains and batch iterator against their contracts, and the verified download.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -94,6 +94,19 @@ test('loadIdxMnist reads plain and .gz files and scales pixels by 1/255', () => 
   assert.is(train.images[2 * PIXELS + 100], Math.fround(25 / 255));
   assert.is(testSet.count, 2);
   assert.is(testSet.images[PIXELS - 1], Math.fround(5 / 255));
+});
+
+test("loadIdxMnist names the classes: MNIST's digits, Fashion-MNIST's garments when the directory names it", () => {
+  const digits = mkdtempSync(join(scratch, 'idx-'));
+  writeTinyMnist(digits);
+  assert.is(loadIdxMnist(digits).names.title, 'MNIST');
+  const fashion = join(mkdtempSync(join(scratch, 'idx-')), 'fashion-mnist');
+  mkdirSync(fashion);
+  writeTinyMnist(fashion);
+  const { names, train } = loadIdxMnist(fashion);
+  assert.is(names.title, 'Fashion-MNIST');
+  assert.equal([...train.labels].map((label) => names.classes[label]), ['Sneaker', 'T-shirt/top', 'Ankle boot']);
+  assert.is(loadEmbeddedMnist().names.item, 'digit');
 });
 
 test('loadIdxMnist rejects label files whose count differs from the images', () => {

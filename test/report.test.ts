@@ -1,5 +1,5 @@
-// The HTML run report: every figure referenced, every metric and config value present and
-// escaped; number formatting by hand-worked values.
+// The HTML run report: every figure referenced (an SVG embedded), every metric and config value present
+// and escaped, the live page's refresh; number formatting by hand-worked values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,8 @@ test('writeReport references every figure and shows every metric and config valu
   const html = readFileSync(path, 'utf8');
   assert.ok(html.startsWith('<!DOCTYPE html>'));
   assert.ok(html.includes('<title>VAE &lt;MNIST&gt; &amp; friends</title>'));
-  assert.ok(html.includes('<img src="loss.svg"'));
+  assert.ok(html.includes('<h3>Loss</h3>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n<figcaption>'), 'the SVG is embedded, so its hover titles work');
+  assert.not.ok(html.includes('<img src="loss.svg"'));
   assert.ok(html.includes('<img src="samples%20grid%231.png"'));
   assert.ok(html.includes('<figcaption>train &amp; test</figcaption>'));
   assert.ok(html.includes('<code>[784,400,20]</code>'));
@@ -53,6 +54,16 @@ test('writeReport references every figure and shows every metric and config valu
     ['2', '120.5', '118.0', 'lr &lt;- lr/2'],
   ]);
   assert.not.ok(html.includes('<script'), 'no scripts: viewable offline as is');
+  assert.not.ok(html.includes('http-equiv="refresh"'), 'a finished run does not reload');
+});
+
+test('a live report reloads itself every 30 s and says where the run is; no temporary file is left', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  writeReport(dir, { title: 't', config: {}, metrics: [], figures: [], live: 'epoch 2 of 5 done' });
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.match(html, /<head><meta charset="utf-8">\n<meta http-equiv="refresh" content="30">\n<title>t<\/title>/);
+  assert.ok(html.includes('<p class="live">Training: epoch 2 of 5 done. This page reloads every 30 s.</p>'));
+  assert.equal(readdirSync(dir), ['report.html'], 'no temporary file left');
 });
 
 test('writeReport refuses a figure that does not exist', () => {

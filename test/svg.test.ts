@@ -64,6 +64,29 @@ test('lineChart skips non-finite points and escapes text', () => {
   assert.throws(() => lineChart({ title: 't', xLabel: '', yLabel: '', series: [{ name: 's', x: [1], y: [] }] }), /series "s" has 1 x values but 0 y values/);
 });
 
+test('lineChart: hover titles on every dot of a short series and about 150 of a long one; dashed verticals; faint series', () => {
+  const svg = lineChart({
+    title: 'Steps',
+    xLabel: 'step',
+    yLabel: 'loss',
+    series: [
+      // x ticks 0..2 step 0.5 as above: px = 80 + x / 2 * 480
+      { name: 'raw', x: [0, 1, 2], y: [0, 0.5, 1], faint: true, colour: '#123456' },
+      { name: 'long', x: Array.from({ length: 300 }, (_, i) => i / 150), y: Array.from({ length: 300 }, () => 0.5) },
+    ],
+    verticals: { name: 'epoch end', x: [1] },
+  });
+  const titles = [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]);
+  assert.equal(titles.slice(0, 3), ['raw: step 0, 0', 'raw: step 1, 0.5000', 'raw: step 2, 1']);
+  // the long series: every second point (stride ceil(300 / 150) = 2) and the last one
+  assert.is(titles.length, 3 + 151);
+  assert.is(titles[titles.length - 1], 'long: step 1.993, 0.5000');
+  assert.match(svg, /<polyline fill="none" stroke="#123456" stroke-width="1" stroke-opacity="0.35" points="80,360 320,200 560,40"\/>/);
+  assert.match(svg, /<line class="vertical" x1="320" y1="40" x2="320" y2="360" stroke="#999" stroke-dasharray="4 3"\/>/);
+  const legend = [...svg.matchAll(/<g class="legend-entry">.*?<text [^>]*>([^<]*)<\/text><\/g>/g)].map((m) => m[1]);
+  assert.equal(legend, ['raw', 'long', 'epoch end']);
+});
+
 // The scatter plot's area is x in [80, 480] and y in [40, 440].
 test('scatterPlot colours points by label at hand-worked coordinates', () => {
   const svg = scatterPlot({

@@ -1,6 +1,7 @@
 // Checkpoints and training runs: a save/load round trip (CPU to CPU and CPU to WebGPU), mismatched files
 // refused before anything changes, the same MLP trained on both backends giving the same loss curve,
-// and a run killed mid-epoch that resumes and ends exactly where an uninterrupted run ends.
+// a run's per-step log and its report rewritten after every epoch, and a run killed mid-epoch that
+// resumes and ends exactly where an uninterrupted run ends (its step log without repeated lines).
 // This file also serves as the training script the interrupted-run test starts in a child process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from '../engine/node.js';
 import { loadSafetensors } from '../engine/io/safetensors-file.js';
+import { writeReport } from '../engine/io/report.js';
+import { readJsonLines, trainingFigures } from '../experiments/lib/report/training.js';
 import { assertClose } from './lib/check.js';
 
 const { nn, optim } = E;
@@ -78,6 +81,11 @@ function metricsWithoutTiming(dir: string): Record<string, number>[] {
       assert.ok(seconds >= 0);
       return rest;
     });
+}
+
+/** The lines of steps.jsonl. */
+function stepLines(dir: string): Record<string, number>[] {
+  return readJsonLines<Record<string, number>>(join(dir, 'steps.jsonl'));
 }
 
 /** Starts the training script and SIGKILLs it once it reports `step <epoch> <step>`. */
@@ -288,6 +296,54 @@ function registerTests(): void {
     adam.dispose();
   });
 
+  test('steps.jsonl has one line per step (epoch, step, loss, lr); report.html reloads itself after epoch 1, not at the end', async () => {
+    const root = tempDir();
+    await E.setBackend('cpu');
+    const model = new nn.Linear(1, 1);
+    const sgd = new optim.SGD(model.parameters(), { lr: 0.1 });
+    const [epochs, stepsPerEpoch] = [3, 4];
+    const reportAfterEpoch1: string[] = [];
+    const reportPath = join(root, 'toy', 'report.html');
+    const report = (dir: string, history: E.train.EpochRecord[], live?: string) =>
+      writeReport(dir, { title: 'toy', config: {}, metrics: history, figures: trainingFigures(dir, history), live });
+    const { dir, history } = await E.train.runTraining({
+      name: 'toy',
+      rootDir: root,
+      epochs,
+      stepsPerEpoch,
+      module: model,
+      optimizers: sgd,
+      schedule: optim.stepLr(0.1, { stepSize: 1, gamma: 0.5 }),
+      stream: { write: () => true },
+      progress: 'off',
+      // the losses are chosen, not trained: step s of epoch e (both from 1) reports 10 e + s
+      trainEpoch: async ({ epoch, progress }) => {
+        if (epoch === 1) reportAfterEpoch1.push(readFileSync(reportPath, 'utf8'));
+        for (let step = 1; step <= stepsPerEpoch; step++) progress.update(step, { loss: 10 * (epoch + 1) + step, samples: 1 });
+        return { loss: 10 * (epoch + 1) + 2.5 };
+      },
+      onEpoch: (end) => void report(end.dir, end.history, `epoch ${end.history.length} of ${end.epochs} done`),
+    });
+    // 3 epochs x 4 steps; the learning rate halves every epoch: 0.1, 0.05, 0.025
+    const expected = [1, 2, 3].flatMap((epoch) =>
+      [1, 2, 3, 4].map((step) => ({ epoch, step: 4 * (epoch - 1) + step, loss: 10 * epoch + step, lr: 0.1 * 0.5 ** (epoch - 1) })),
+    );
+    assert.equal(stepLines(dir), expected);
+    assert.equal(history.map((record) => record.loss), [12.5, 22.5, 32.5]);
+
+    assert.is(reportAfterEpoch1.length, 1, 'report.html existed when epoch 2 started');
+    assert.match(reportAfterEpoch1[0], /<meta http-equiv="refresh" content="30">/);
+    assert.match(reportAfterEpoch1[0], /Training: epoch 1 of 3 done\. This page reloads every 30 s\./);
+    assert.match(reportAfterEpoch1[0], /<h3>Training loss per step<\/h3>\n<svg /);
+    // after the last epoch the run writes its final report, which does not reload itself
+    assert.match(readFileSync(reportPath, 'utf8'), /epoch 3 of 3 done/);
+    report(dir, history);
+    const final = readFileSync(reportPath, 'utf8');
+    assert.not.match(final, /http-equiv="refresh"|Training: epoch/);
+    assert.match(final, /<title>each step: step 12, 34<\/title>/, 'the last step hovers with its loss');
+    model.dispose();
+  });
+
   test('a run killed mid-epoch resumes and ends like an uninterrupted run', async () => {
     const root = tempDir();
     // reference: uninterrupted
@@ -300,8 +356,11 @@ function registerTests(): void {
     assert.ok(sawCheckpoint, 'the first checkpoint was on disk before the kill');
     const dir = join(root, 'interrupted');
     assert.is(metricsWithoutTiming(dir).length, 1);
-    // what a kill during a write could leave: half a metrics line and a temporary checkpoint
+    assert.equal(stepLines(dir).map((line) => line.step), [1, 2, 3, 4, 5], 'the steps of epoch 1 were flushed at its end');
+    // what a kill during a write could leave: half a metrics line, step lines of the unfinished epoch with
+    // half a line, and a temporary checkpoint
     appendFileSync(join(dir, 'metrics.jsonl'), '{"epoch":2,"lo');
+    appendFileSync(join(dir, 'steps.jsonl'), '{"epoch":2,"step":6,"loss":1,"lr":0.005}\n{"epoch":2,"st');
     writeFileSync(join(dir, 'checkpoint.safetensors.tmp'), 'partial');
 
     const resumed = spawnSync(process.execPath, [scriptPath, '--resume'], { env: childEnv(root, 'interrupted', 0), encoding: 'utf8' });
@@ -309,9 +368,19 @@ function registerTests(): void {
     assert.match(resumed.stdout, /resuming run interrupted after epoch 1\/3/);
     assert.match(resumed.stdout, /epoch 3\/3: 5\/5 steps {2}loss/);
 
-    assert.equal(readdirSync(dir).sort(), ['checkpoint.safetensors', 'config.json', 'metrics.jsonl']);
+    assert.equal(readdirSync(dir).sort(), ['checkpoint.safetensors', 'config.json', 'metrics.jsonl', 'steps.jsonl']);
     const metrics = metricsWithoutTiming(dir);
     assert.equal(metrics.map((m) => m.epoch), [1, 2, 3]);
+    // the resumed run's step log: steps 1..15 once each, epoch 2 redone, each epoch's losses averaging to its metric
+    const steps = stepLines(dir);
+    assert.equal(steps.map((line) => line.step), Array.from({ length: 15 }, (_, i) => i + 1));
+    assert.equal(steps.map((line) => line.epoch), [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
+    assert.equal(steps.map((line) => line.lr), [0.01, 0.005, 0.0025].flatMap((lr) => [lr, lr, lr, lr, lr]));
+    metrics.forEach((m, e) => {
+      const losses = steps.slice(RUN_STEPS * e, RUN_STEPS * (e + 1)).map((line) => line.loss);
+      assertClose([losses.reduce((a, b) => a + b, 0) / RUN_STEPS], [m.loss], 1e-12, 1e-12, `mean step loss of epoch ${m.epoch}`);
+    });
+    assert.equal(steps.slice(0, RUN_STEPS), stepLines(join(root, 'reference')).slice(0, RUN_STEPS), 'the steps before the kill are the reference run\'s');
     // The resumed session restarts from float32 checkpoint values (the CPU computes in float64), so it
     // matches to float32 rounding; a wrongly restored random stream or optimizer state would differ in
     // the first digits.

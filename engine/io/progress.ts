@@ -21,7 +21,7 @@ export interface ProgressOptions {
   total: number; // steps in this epoch
   stream?: ProgressStream;
   now?: () => number; // clock in milliseconds, replaceable in tests
-  onStep?: () => void; // called on every update (the kernel profiler counts steps with it)
+  onStep?: (step: number, loss: number) => void; // called on every update (the step log and the kernel profiler)
   mode?: ProgressMode; // default 'auto'
 }
 
@@ -42,7 +42,7 @@ export class Progress {
   private lossSum = 0;
   private samples = 0;
   private lastDrawMs = -Infinity;
-  private readonly onStep?: () => void;
+  private readonly onStep?: (step: number, loss: number) => void;
   private readonly mode: Exclude<ProgressMode, 'auto'>;
 
   constructor({ name, total, stream = process.stdout, now = () => performance.now(), onStep, mode = 'auto' }: ProgressOptions) {
@@ -61,7 +61,7 @@ export class Progress {
     if (!Number.isInteger(step) || step < 1 || step > this.total) {
       throw new Error(`Progress "${this.name}": step ${step} is outside 1..${this.total}`);
     }
-    this.onStep?.();
+    this.onStep?.(step, loss);
     this.steps = step;
     this.updates += 1;
     this.lossSum += loss;

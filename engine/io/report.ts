@@ -1,7 +1,11 @@
 // The run report: one self-contained `report.html` per run directory, readable offline in any
-// browser. It shows the configuration, a table of metrics and the figures (PNG or SVG files in the
-// same directory, referenced by relative path so the directory can be copied as a whole).
-import { existsSync } from 'node:fs';
+// browser. It shows the configuration, a table of metrics and the figures: PNG files in the same
+// directory, referenced by relative path so the directory can be copied as a whole, and SVG files
+// embedded in the page, so the values their points carry show on hover. Experiments rewrite it after
+// every epoch: while the run goes on (`live`), the page says so and reloads itself every
+// REFRESH_SECONDS; the final report does not. It is written to a temporary name and renamed into
+// place, so a browser reloading it never reads half a page.
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { writeText } from './files';
 import { formatNumber } from './format';
@@ -17,9 +21,12 @@ export interface ReportSpec {
   config: Record<string, unknown>;
   metrics: Record<string, number | string>[]; // one row per entry (e.g. per epoch)
   figures: ReportFigure[];
+  /** set while the run goes on: a line on where it is (e.g. 'epoch 3 of 10 done'); the page reloads itself */
+  live?: string;
 }
 
 export const REPORT_FILE = 'report.html';
+export const REFRESH_SECONDS = 30;
 
 const STYLE = `
   body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -29,6 +36,8 @@ const STYLE = `
   td.number { text-align: right; font-variant-numeric: tabular-nums; }
   th { background: #f4f4f4; }
   figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #eee; image-rendering: pixelated; }
+  figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+  .live { background: #fff4d6; border: 1px solid #e8c66a; padding: 0.4em 0.8em; }
   figcaption { color: #555; font-size: 0.9em; margin-top: 0.3em; }
   .generated { color: #888; font-size: 0.8em; }`;
 
@@ -42,19 +51,22 @@ export function writeReport(dir: string, spec: ReportSpec): string {
     if (isAbsolute(file)) throw new Error(`writeReport: figure "${file}" must be relative to ${dir}`);
     if (!existsSync(join(dir, file))) throw new Error(`writeReport: figure file ${join(dir, file)} does not exist`);
   }
+  const live = spec.live === undefined ? [] : [`<p class="live">Training: ${escapeHtml(spec.live)}. This page reloads every ${REFRESH_SECONDS} s.</p>`];
   const html = [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
+    ...(spec.live === undefined ? [] : [`<meta http-equiv="refresh" content="${REFRESH_SECONDS}">`]),
     `<title>${escapeHtml(spec.title)}</title>`,
     `<style>${STYLE}\n</style></head><body>`,
     `<h1>${escapeHtml(spec.title)}</h1>`,
+    ...live,
     `<p class="generated">Generated ${new Date().toISOString()}</p>`,
     '<h2>Configuration</h2>',
     configTable(spec.config),
     '<h2>Metrics</h2>',
     metricsTable(spec.metrics),
     '<h2>Figures</h2>',
-    ...spec.figures.map(figureHtml),
+    ...spec.figures.map((figure) => figureHtml(dir, figure)),
     '</body></html>',
     '',
   ].join('\n');
@@ -86,8 +98,12 @@ function metricCell(value: number | string | undefined): string {
   return `<td>${escapeHtml(value)}</td>`;
 }
 
-function figureHtml({ title, file, caption }: ReportFigure): string {
+/** An SVG file is embedded (its hover values work only inside the page); any other image is linked. */
+function figureHtml(dir: string, { title, file, caption }: ReportFigure): string {
   const source = escapeHtml(file.split('/').map(encodeURIComponent).join('/')); // 'a b#1.png' -> 'a%20b%231.png'
+  const image = file.endsWith('.svg')
+    ? readFileSync(join(dir, file), 'utf8').replace(/^<\?xml[^>]*>\s*/, '').trim()
+    : `<img src="${source}" alt="${escapeHtml(title)}">`;
   const captionHtml = caption === undefined ? '' : `\n<figcaption>${escapeHtml(caption)}</figcaption>`;
-  return `<figure>\n<h3>${escapeHtml(title)}</h3>\n<img src="${source}" alt="${escapeHtml(title)}">${captionHtml}\n</figure>`;
+  return `<figure>\n<h3>${escapeHtml(title)}</h3>\n${image}${captionHtml}\n</figure>`;
 }

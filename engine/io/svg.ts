@@ -1,5 +1,7 @@
 // Plots as standalone SVG strings: line charts (loss per epoch, train vs test) and scatter plots
-// (2-D latent codes coloured by class). No dependencies; write them with `writeText`.
+// (2-D latent codes coloured by class). No dependencies; write them with `writeText`. A line chart's
+// points carry SVG <title> elements, so a browser shows each value on hover where the chart is part of
+// the page (report.html embeds its SVG figures for that reason).
 //
 // Both share one frame: a plot area inside margins, axes with "nice" ticks (steps of 1, 2 or 5
 // times a power of ten) and light grid lines, a title above and a legend in the right margin.
@@ -7,10 +9,14 @@
 //   px = left + (x - xMin) / (xMax - xMin) * width
 //   py = top + height - (y - yMin) / (yMax - yMin) * height
 
+import { formatNumber } from './format';
+
 export interface Series {
   name: string;
   x: number[];
   y: number[];
+  colour?: string; // default: the next colour of PALETTE
+  faint?: boolean; // thin and translucent, e.g. raw per-step values under their smoothed curve
 }
 
 export interface LineChartSpec {
@@ -18,6 +24,8 @@ export interface LineChartSpec {
   xLabel: string;
   yLabel: string;
   series: Series[];
+  /** dashed vertical lines at these x values (e.g. epoch ends), named in the legend */
+  verticals?: { name: string; x: number[] };
 }
 
 export interface ScatterSpec {
@@ -46,6 +54,8 @@ const LINE_PLOT = { width: 480, height: 320 };
 const SCATTER_PLOT = { width: 400, height: 400 }; // square, so latent distances look right
 const TARGET_INTERVALS = 5; // about this many spaces between ticks
 const MARKER_LIMIT = 40; // series with fewer points also get a dot at each point
+const HOVER_POINTS = 150; // longer series get an invisible hover target at about this many points
+const VERTICAL_COLOUR = '#999';
 const FONT = 'font-family="sans-serif" font-size="12"';
 const GRID_COLOUR = '#e0e0e0';
 const TEXT_COLOUR = '#333';
@@ -156,7 +166,7 @@ function drawAxes(frame: Frame, xRange: number[], yRange: number[], text: { titl
 interface LegendEntry {
   name: string;
   colour: string;
-  mark: 'line' | 'dot';
+  mark: 'line' | 'dot' | 'dashed' | 'faint';
 }
 
 // One row per entry in the right margin, level with the top of the plot area.
@@ -166,10 +176,11 @@ function drawLegend(frame: Frame, entries: LegendEntry[]): string {
   return entries
     .map(({ name, colour, mark }, i) => {
       const y = frame.top + 8 + i * rowHeight;
+      const dash = mark === 'dashed' ? ' stroke-dasharray="4 3"' : mark === 'faint' ? ' stroke-opacity="0.35"' : '';
       const swatch =
-        mark === 'line'
-          ? `<line x1="${x}" y1="${y}" x2="${x + 20}" y2="${y}" stroke="${colour}" stroke-width="2"/>`
-          : `<circle cx="${x + 10}" cy="${y}" r="4" fill="${colour}"/>`;
+        mark === 'dot'
+          ? `<circle cx="${x + 10}" cy="${y}" r="4" fill="${colour}"/>`
+          : `<line x1="${x}" y1="${y}" x2="${x + 20}" y2="${y}" stroke="${colour}" stroke-width="2"${dash}/>`;
       return `<g class="legend-entry">${swatch}<text x="${x + 26}" y="${y + 4}">${escapeXml(name)}</text></g>`;
     })
     .join('\n');
@@ -188,21 +199,44 @@ function svgDocument(frame: Frame, body: string): string {
 // ---------------------------------------------------------------------------------------------
 // Line chart
 
-/** One polyline per series over shared axes, with a legend. Non-finite points are skipped. */
+/**
+ * One polyline per series over shared axes, with a legend. Non-finite points are skipped. Each point of a
+ * short series is a dot whose <title> says its value; a long one gets invisible hover targets instead.
+ */
 export function lineChart(spec: LineChartSpec): string {
-  const series = spec.series.map((s) => ({ name: s.name, points: finitePoints(s) }));
+  const series = spec.series.map((s, i) => ({ ...s, colour: s.colour ?? PALETTE[i % PALETTE.length], points: finitePoints(s) }));
   const all = series.flatMap((s) => s.points);
   if (all.length === 0) throw new Error(`lineChart "${spec.title}": no finite data points`);
   const frame = frameFor(LINE_PLOT);
   const axes = drawAxes(frame, all.map(([x]) => x), all.map(([, y]) => y), spec);
-  const lines = series.map(({ name, points }, i) => {
-    const colour = PALETTE[i % PALETTE.length];
+  const lines = series.map(({ name, points, colour, faint }) => {
     const xy = points.map(([x, y]) => `${coord(axes.toX(x))},${coord(axes.toY(y))}`);
-    const markers = points.length < MARKER_LIMIT ? xy.map((p) => dot(p, colour)).join('') : '';
-    return `<g class="series" data-name="${escapeXml(name)}"><polyline fill="none" stroke="${colour}" stroke-width="2" points="${xy.join(' ')}"/>${markers}</g>`;
+    const stroke = faint ? `stroke="${colour}" stroke-width="1" stroke-opacity="0.35"` : `stroke="${colour}" stroke-width="2"`;
+    const label = (i: number) => `${name}: ${spec.xLabel} ${formatNumber(points[i][0])}, ${formatNumber(points[i][1])}`;
+    const markers = points.length < MARKER_LIMIT ? xy.map((p, i) => dot(p, colour, label(i))) : hoverTargets(xy, label);
+    return `<g class="series" data-name="${escapeXml(name)}"><polyline fill="none" ${stroke} points="${xy.join(' ')}"/>${markers.join('')}</g>`;
   });
-  const legend = drawLegend(frame, series.map((s, i) => ({ name: s.name, colour: PALETTE[i % PALETTE.length], mark: 'line' })));
-  return svgDocument(frame, [axes.svg, ...lines, legend].join('\n'));
+  const legendEntries: LegendEntry[] = series.map((s) => ({ name: s.name, colour: s.colour, mark: s.faint ? 'faint' : 'line' }));
+  const verticals = spec.verticals ? drawVerticals(frame, axes, spec.verticals.x) : '';
+  if (spec.verticals && spec.verticals.x.length > 0) legendEntries.push({ name: spec.verticals.name, colour: VERTICAL_COLOUR, mark: 'dashed' });
+  return svgDocument(frame, [axes.svg, verticals, ...lines, drawLegend(frame, legendEntries)].join('\n'));
+}
+
+function drawVerticals(frame: Frame, axes: Axes, xs: number[]): string {
+  const bottom = frame.top + frame.plotHeight;
+  return xs
+    .map((x) => `<line class="vertical" x1="${coord(axes.toX(x))}" y1="${frame.top}" x2="${coord(axes.toX(x))}" y2="${bottom}" stroke="${VERTICAL_COLOUR}" stroke-dasharray="4 3"/>`)
+    .join('\n');
+}
+
+/** Invisible circles at about HOVER_POINTS evenly spaced points (the last one always), each with its value. */
+function hoverTargets(xy: string[], label: (i: number) => string): string[] {
+  const stride = Math.ceil(xy.length / HOVER_POINTS);
+  const chosen = xy.map((_, i) => i).filter((i) => i % stride === 0 || i === xy.length - 1);
+  return chosen.map((i) => {
+    const [cx, cy] = xy[i].split(',');
+    return `<circle cx="${cx}" cy="${cy}" r="4" fill-opacity="0"><title>${escapeXml(label(i))}</title></circle>`;
+  });
 }
 
 function finitePoints({ name, x, y }: Series): [number, number][] {
@@ -211,9 +245,9 @@ function finitePoints({ name, x, y }: Series): [number, number][] {
   return points.filter(([xi, yi]) => Number.isFinite(xi) && Number.isFinite(yi));
 }
 
-function dot(point: string, colour: string): string {
+function dot(point: string, colour: string, label: string): string {
   const [cx, cy] = point.split(',');
-  return `<circle cx="${cx}" cy="${cy}" r="3" fill="${colour}"/>`;
+  return `<circle cx="${cx}" cy="${cy}" r="3" fill="${colour}"><title>${escapeXml(label)}</title></circle>`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,11 +1,15 @@
 // Training runs that survive being killed. A run lives in `runs/<name>/`:
 //   config.json              the run's settings (when given)
 //   metrics.jsonl            one JSON line per finished epoch: {epoch, ...metrics, lr, seconds}
+//   steps.jsonl              one JSON line per step: {epoch, step, loss, lr}, from the Progress updates
+//                            (engine/train/step-log.ts), written in blocks and at each epoch's end
 //   checkpoint.safetensors   after every epoch: model, optimizers, epochs done, random stream position
 //                            and the metrics history, written to a .tmp name and renamed
 // `--resume` (or resume: true) restores the checkpoint and continues with the next epoch. The metrics
 // file is then rewritten from the checkpoint's history, so a line appended by an epoch whose checkpoint
 // never landed (or half a line cut off by the kill) does not survive: the file always matches the model.
+// steps.jsonl is cut back the same way, to the lines of the epochs the checkpoint holds.
+// After each epoch's checkpoint, `onEpoch` (when given) sees the history so far, e.g. to rewrite a report.
 //
 // Epochs are counted from 0 where code sees them (trainEpoch, schedules) and from 1 where people do
 // (progress lines, the `epoch` field of metrics.jsonl: the number of epochs done).
@@ -23,6 +27,7 @@ import { Progress, type ProgressMode, type ProgressStream } from '../io/progress
 import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
 import { markStep } from '../runtime.js';
 import { checkRunName } from './names.js';
+import { StepLog } from './step-log.js';
 
 export const RESUME_FLAG = '--resume';
 
@@ -35,6 +40,15 @@ export interface EpochContext {
 
 /** One line of metrics.jsonl. */
 export type EpochRecord = { epoch: number; seconds: number } & Record<string, number>;
+
+/** What onEpoch sees after an epoch's checkpoint landed. */
+export interface EpochEnd {
+  dir: string;
+  /** every epoch's record so far; the last is the epoch just done (epoch: the number of epochs done) */
+  history: EpochRecord[];
+  /** the run's total */
+  epochs: number;
+}
 
 export interface TrainingRunOptions {
   /** the run directory is `<rootDir>/<name>` */
@@ -56,6 +70,8 @@ export interface TrainingRunOptions {
   progress?: ProgressMode;
   /** trains one epoch and returns its metrics (e.g. mean loss, test loss) */
   trainEpoch: (context: EpochContext) => Promise<Record<string, number>>;
+  /** called after each epoch's checkpoint (e.g. to rewrite report.html while the run goes on) */
+  onEpoch?: (end: EpochEnd) => void | Promise<void>;
 }
 
 export interface TrainingRunResult {
@@ -78,6 +94,7 @@ export function runPaths(dir: string) {
   return {
     checkpoint: join(dir, 'checkpoint.safetensors'),
     metrics: join(dir, 'metrics.jsonl'),
+    steps: join(dir, 'steps.jsonl'),
     config: join(dir, 'config.json'),
   };
 }
@@ -164,19 +181,30 @@ async function trainLocked(
   if (options.config) writeText(paths.config, JSON.stringify(options.config, null, 2) + '\n');
 
   const history = [...state.history];
-  for (let epoch = state.epochsDone; epoch < epochs; epoch++) {
-    const rates = applySchedule(optimizers, options.schedule, epoch);
-    module.train();
-    const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep: markStep, mode: options.progress });
-    const startMs = performance.now();
-    const metrics = await trainEpoch({ epoch, progress });
-    const seconds = (performance.now() - startMs) / 1000;
-    progress.end(metrics);
-    const record: EpochRecord = { epoch: epoch + 1, ...metrics, ...rates, seconds };
-    history.push(record);
-    appendJsonLine(paths.metrics, record);
-    const saved: RunState = { epochsDone: epoch + 1, random: getRandomState(), history };
-    await saveCheckpoint(paths.checkpoint, module, optimizers, { ...saved });
+  const steps = new StepLog(paths.steps, state.epochsDone);
+  try {
+    for (let epoch = state.epochsDone; epoch < epochs; epoch++) {
+      const rates = applySchedule(optimizers, options.schedule, epoch);
+      module.train();
+      const onStep = (step: number, loss: number) => {
+        markStep();
+        steps.record({ epoch: epoch + 1, step: epoch * stepsPerEpoch + step, loss, ...rates });
+      };
+      const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep, mode: options.progress });
+      const startMs = performance.now();
+      const metrics = await trainEpoch({ epoch, progress });
+      const seconds = (performance.now() - startMs) / 1000;
+      progress.end(metrics);
+      steps.flush();
+      const record: EpochRecord = { epoch: epoch + 1, ...metrics, ...rates, seconds };
+      history.push(record);
+      appendJsonLine(paths.metrics, record);
+      const saved: RunState = { epochsDone: epoch + 1, random: getRandomState(), history };
+      await saveCheckpoint(paths.checkpoint, module, optimizers, { ...saved });
+      await options.onEpoch?.({ dir, history: [...history], epochs });
+    }
+  } finally {
+    steps.flush(); // the steps before a failure stay readable; a resume drops them
   }
   return { dir, history };
 }

@@ -1,7 +1,8 @@
 // The figures of a VAE run, each written into the run directory and returned as a report entry:
 //   loss curves (negative ELBO, reconstruction, KL; train and test per epoch), reconstructions next to
 //   their originals, per-colour samples (the colour-control mechanism), and by latent kind:
-//   continuous  the test means, each pair of the first three axes, coloured by palette colour and by digit
+//   continuous  the test means, each pair of the first three axes, coloured by palette colour and by class
+//               (the digit, or Fashion-MNIST's class name: models/data/names.ts)
 //   discrete    decodes of every category combination grouped by the colour each decode has
 //   joint       the same groups (continuous part at 0) and traversals: continuous axis x category of the
 //               variable that best tracks colour
@@ -12,6 +13,7 @@ import type { ReportFigure } from '../../engine/io/report.js';
 import { lineChart, scatterPlot, type Series } from '../../engine/io/svg.js';
 import { HostRandom } from '../../engine/random/philox.js';
 import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../../models/data/coloured-mnist.js';
+import type { DataSetNames } from '../../models/data/names.js';
 import { imageColours } from '../../models/colour.js';
 import { decodeCodesBatched } from '../../models/vae/control.js';
 import type { TestEvaluation } from '../../models/vae/evaluate.js';
@@ -29,7 +31,6 @@ const TRAVERSAL_RANGE = 2; // continuous axis values from -2 to 2 (prior standar
 const SCATTER_AXES = 3;
 
 const PALETTE_HEX = PALETTE.map(({ rgb }) => `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`);
-const DIGIT_NAMES = Array.from({ length: 10 }, (_, d) => String(d));
 
 function grid(dir: string, file: string, images: Float32Array, columns: number, labels: { rows?: string[]; columns?: string[] } = {}): void {
   const count = images.length / COLOURED_PIXELS;
@@ -87,11 +88,10 @@ export function colourSamplesFigure(dir: string, samples: Float32Array[], perCol
   return {
     title: 'Colour control',
     file,
-    caption: `Each row: new digits drawn from that colour's region of latent space (see colour-control.json); the label is the fraction of 100 such samples that got the colour asked for (mean ${mean.toFixed(1)}%).`,
+    caption: `Each row: new images drawn from that colour's region of latent space (see colour-control.json); the label is the fraction of 100 such samples that got the colour asked for (mean ${mean.toFixed(1)}%).`,
   };
 }
 
-/** The test means, each pair of the first three axes, coloured by palette colour and by digit. */
 /** The test set's latents as the latent explorer page reads them (runs/<name>/latents.json). */
 export interface LatentsRecord {
   count: number;
@@ -121,7 +121,8 @@ export function writeLatents(dir: string, evaluation: TestEvaluation, data: Colo
   writeText(join(dir, 'latents.json'), JSON.stringify(record) + '\n');
 }
 
-export function latentFigures(dir: string, evaluation: TestEvaluation, data: ColouredDigits, L: number): ReportFigure[] {
+/** The test means, each pair of the first three axes, coloured by palette colour and by class (digit or garment). */
+export function latentFigures(dir: string, evaluation: TestEvaluation, data: ColouredDigits, L: number, names: DataSetNames): ReportFigure[] {
   const mu = evaluation.mu;
   if (!mu) return [];
   const axes = Math.min(L, SCATTER_AXES);
@@ -130,7 +131,7 @@ export function latentFigures(dir: string, evaluation: TestEvaluation, data: Col
     for (let b = a + 1; b < axes; b++) {
       const x = Float32Array.from({ length: data.count }, (_, i) => mu[i * L + a]);
       const y = Float32Array.from({ length: data.count }, (_, i) => mu[i * L + b]);
-      for (const by of ['colour', 'digit'] as const) {
+      for (const by of ['colour', names.item]) {
         const file = `latent-${by}-z${a}-z${b}.svg`;
         const label = Int32Array.from(by === 'colour' ? data.colour : data.digit);
         const svg = scatterPlot({
@@ -138,11 +139,12 @@ export function latentFigures(dir: string, evaluation: TestEvaluation, data: Col
           xLabel: `z[${a}]`,
           yLabel: `z[${b}]`,
           points: { x, y, label },
-          labelNames: by === 'colour' ? PALETTE.map((p) => p.name) : DIGIT_NAMES,
+          labelNames: by === 'colour' ? PALETTE.map((p) => p.name) : [...names.classes],
           colours: by === 'colour' ? PALETTE_HEX : undefined,
         });
         writeText(join(dir, file), svg);
-        figures.push({ title: `Latent space z[${a}], z[${b}] by ${by}`, file, caption: `Posterior means of the ${data.count} test images, coloured by ${by === 'colour' ? 'palette colour' : 'digit'}.` });
+        const what = by === 'colour' ? 'palette colour' : `${names.title} ${names.item}`;
+        figures.push({ title: `Latent space z[${a}], z[${b}] by ${by}`, file, caption: `Posterior means of the ${data.count} test images, coloured by ${what}.` });
       }
     }
   }

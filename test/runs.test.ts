@@ -73,8 +73,8 @@ test('runs writes index.html listing every run with its kind, preset, data, last
     ],
   ]);
   // the chart's data: each run's per-epoch metrics and its whole step lines (the cut-off one skipped)
-  const data = JSON.parse(/<script type="application\/json" id="runs-data">(.*?)<\/script>/.exec(html)![1]) as Record<string, unknown>[];
-  assert.equal(data[1], {
+  const data = JSON.parse(/<script type="application\/json" id="runs-data">(.*?)<\/script>/.exec(html)![1]) as { runs: Record<string, unknown>[] };
+  assert.equal(data.runs[1], {
     name: 'vae-a',
     epoch: [1, 2],
     metrics: { train_nelbo: [200.5, 160.5], test_nelbo: [190.25, 150.125], control_mean: [0.5, 0.75], recon_keeps_colour: [0.5, 0.875], lr: [0.001, 0.001] },

@@ -124,7 +124,7 @@ const STYLE = `
 
 /** The page: the table, the chart's controls, the data as JSON and the script that draws the chart. */
 export function runsIndexHtml(runs: RunSummary[], root: string): string {
-  const data = runs.map(({ name, curves }) => ({ name, ...curves }));
+  const data = { headline: HEADLINE_KEYS, runs: runs.map(({ name, curves }) => ({ name, ...curves })) };
   // '<' escaped so that no string in the data can close the script element
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return [

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 // The script of runs/index.html (runs-index.ts), which runs in the page, not here: runsIndexHtml embeds
 // drawRunsChart's source with toString(), so the function uses only its own locals and the browser's
-// globals. It reads the runs' curves from the page's JSON, fills the curve menu (the per-step loss, then
-// every per-epoch metric, those most runs have first) and draws the ticked runs' curves as one SVG line
+// globals. It reads the runs' curves from the page's JSON, fills the curve menu (the per-step loss, the
+// headline metrics, then every other per-epoch metric, those most runs have first) and draws the ticked runs' curves as one SVG line
 // chart; each point's <title> gives its value on hover.
 
 /** One run's curves, as runs-index.ts embeds them. */
@@ -21,15 +21,17 @@ export function drawRunsChart(): void {
   const HOVER_POINTS = 150;
   const SVG_NS = 'http://www.w3.org/2000/svg';
 
-  const runs = JSON.parse(document.getElementById('runs-data')!.textContent!) as RunCurves[];
+  const { headline, runs } = JSON.parse(document.getElementById('runs-data')!.textContent!) as { headline: string[]; runs: RunCurves[] };
   const menu = document.getElementById('metric') as HTMLSelectElement;
   const chart = document.getElementById('chart')!;
   const boxes = [...document.querySelectorAll<HTMLInputElement>('input[data-run]')];
 
-  // the curve menu: the per-step loss when any run logged it, then metrics by how many runs have them
+  // the curve menu: the per-step loss when any run logged it, the headline metrics, then the others by how
+  // many runs have them
   const counts = new Map<string, number>();
   for (const run of runs) for (const key of Object.keys(run.metrics)) counts.set(key, (counts.get(key) ?? 0) + 1);
-  const keys = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b));
+  const rank = (key: string) => (headline.includes(key) ? headline.indexOf(key) - headline.length : 0);
+  const keys = [...counts.keys()].sort((a, b) => rank(a) - rank(b) || counts.get(b)! - counts.get(a)! || a.localeCompare(b));
   if (runs.some((run) => run.steps.x.length > 0)) keys.unshift(STEP_CURVE);
   for (const key of keys) menu.add(new Option(key, key));
 

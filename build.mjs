@@ -23,7 +23,8 @@ const entryPoints = [
   ...entries('bench', /\.ts$/),
   // an experiment is a file at the top of experiments/; its folders hold the parts it imports
   ...readdirSync('experiments').filter((name) => name.endsWith('.ts')).map((name) => join('experiments', name)),
-].filter((p) => !p.includes('/lib/') && !p.includes('/web/') && p !== TFJS_ENTRY);
+  // not entries: libraries (lib/), page parts (web/) and the kernel ladder the benches import (bench/ladder/)
+].filter((p) => !p.includes('/lib/') && !p.includes('/web/') && !p.includes('/ladder/') && p !== TFJS_ENTRY);
 
 // Build into a fresh folder, then swap it in, so a build never leaves dist/ half written for a run
 // that is reading it, and files of deleted entries do not linger.

@@ -1,21 +1,25 @@
-// Convolution bench: every version of the three WebGPU conv kernels (engine/backend/webgpu/conv.ts) is first
-// checked against the float64 CPU reference on small odd shapes; the versions that pass are then timed on
+// Convolution bench: every rung of the three conv kernels' ladders (bench/ladder/conv.ts: the direct kernels,
+// then the engine's implicit GEMM) is first checked against the float64 CPU reference on small odd shapes,
+// each run through withKernel; the rungs that pass are then timed on
 // the models' layers at batch 128 (encoder convolutions on 28x28 and 14x14 maps, the decoder's transposed
 // convolutions 7 -> 14 -> 28), for each layer's three passes: forward, input gradient, weight gradient.
 // Printed: ms (median of several runs), GFLOP/s (2 B C_out outH outW C_in kH kW / time, in conv2d terms,
 // the same count for all three passes) and the max abs error against the CPU reference on the layer's
 // shape with batch 1 (the timed batch would take the readable reference minutes).
-//   node dist/bench/conv.mjs [--batch 128] [--versions v1,v2] [--kernels convTranspose2d] [--layers s2]
+//   node dist/bench/conv.mjs [--batch 128] [--rungs naive,implicit_gemm] [--kernels convTranspose2d] [--layers s2]
 //                            [--runs 3] [--budget-ms 20000] [--no-gemm] [--json results.json]
 // Before each (non-transposed) layer, the engine's matmul on the layer's forward pass as an explicit GEMM is
 // timed too (--no-gemm skips it): the rate the implicit-GEMM kernels are measured against.
-// --budget-ms caps the time spent on one (version, pass) and skips a case whose single run is expected
-// to exceed it. --kernels and --layers (a substring of the layer names) time a subset, e.g. the transposed
-// convolution kernel on the strided layers; a version runs for the kernels that have it.
+// --budget-ms caps the time spent on one (rung, pass) and skips a case whose single run is expected
+// to exceed it. --rungs names strategies (naive, register_tiled, phase_tiled, implicit_gemm); --kernels and
+// --layers (a substring of the layer names) time a subset, e.g. the transposed convolution kernel on the
+// strided layers; a strategy runs for the kernels whose ladder has it.
 import * as E from '../engine/index.js';
 import type { Backend, Storage } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
-import { convOperandSizes, convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { convOperandSizes, type ConvKernel, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { CONV_STRATEGIES, convLadder, strategyOf } from './ladder/conv.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { flag, formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu, type TimingOptions } from './lib/timing.js';
@@ -58,7 +62,7 @@ function convTransposeLayer(name: string, x: number[], w: number[], options: Con
   return { name, transposed: true, g };
 }
 
-/** Odd shapes every version must get right before it is timed: ragged channel and pixel tiles, padding, dilation. */
+/** Odd shapes every rung must get right before it is timed: ragged channel and pixel tiles, padding, dilation. */
 function checkLayers(): Layer[] {
   return [
     convLayer('conv [2,5,7,9] * [11,5,3,3] s2 p1', [2, 5, 7, 9], [11, 5, 3, 3], { stride: 2, padding: 1 }),
@@ -103,21 +107,27 @@ function randomInputs(kernel: ConvKernelName, g: ConvGeometry, random: HostRando
   return operandSizes(kernel, g).inputs.map((n) => Float32Array.from({ length: n }, () => 2 * random.uniform() - 1));
 }
 
-/** Max abs error and mismatch count of one version against the CPU reference on geometry g. */
-async function compareWithCpu(version: string, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, random: HostRandom) {
+/** Runs a kernel on inputs `data` and reads its output back. */
+async function runOnce(backend: Backend, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, data: Float32Array[]): Promise<ArrayLike<number>> {
+  const inputs = data.map((values) => {
+    const s = backend.alloc(values.length);
+    backend.write(s, values);
+    return s;
+  });
+  const out = runKernel(backend, kernel, layer, g, inputs);
+  const values = await backend.read(out);
+  for (const s of [...inputs, out]) backend.free(s);
+  return values;
+}
+
+/** Max abs error and mismatch count of one rung against the CPU reference on geometry g. */
+async function compareWithCpu(rung: ConvKernel, kernel: ConvKernelName, layer: Layer, g: ConvGeometry, random: HostRandom) {
   const data = randomInputs(kernel, g, random);
-  const results: ArrayLike<number>[] = [];
-  for (const backend of [E.cpuBackend() as Backend, await E.webgpu()]) {
-    forceConvVersion(kernel, version);
-    const inputs = data.map((values) => {
-      const s = backend.alloc(values.length);
-      backend.write(s, values);
-      return s;
-    });
-    const out = runKernel(backend, kernel, layer, g, inputs);
-    results.push(await backend.read(out));
-    for (const s of [...inputs, out]) backend.free(s);
-  }
+  const gpu = await E.webgpu();
+  const results = [
+    await runOnce(E.cpuBackend(), kernel, layer, g, data),
+    await withKernel(kernel, rung, () => runOnce(gpu, kernel, layer, g, data)),
+  ];
   const [expected, actual] = results;
   let maxError = 0;
   let mismatches = 0;
@@ -129,7 +139,7 @@ async function compareWithCpu(version: string, kernel: ConvKernelName, layer: La
   return { maxError, mismatches };
 }
 
-async function checkAll(kernels: ConvKernelName[], versions: string[]): Promise<Set<string>> {
+async function checkAll(kernels: ConvKernelName[], strategies: string[]): Promise<Set<string>> {
   console.log('Correctness against the float64 CPU reference (max abs error):');
   const random = new HostRandom(SEED);
   const failed = new Set<string>();
@@ -137,32 +147,33 @@ async function checkAll(kernels: ConvKernelName[], versions: string[]): Promise<
   for (const layer of checkLayers()) {
     for (const kernel of kernels) {
       const cells = [layer.name, `${passName(layer, kernel)} (${kernel})`];
-      for (const version of versions) {
-        if (!hasVersion(kernel, version)) {
+      for (const strategy of strategies) {
+        const rung = rungOf(kernel, strategy);
+        if (!rung) {
           cells.push('-');
           continue;
         }
-        const { maxError, mismatches } = await compareWithCpu(version, kernel, layer, layer.g, random);
-        if (mismatches > 0) failed.add(`${kernel} ${version}`);
+        const { maxError, mismatches } = await compareWithCpu(rung, kernel, layer, layer.g, random);
+        if (mismatches > 0) failed.add(rung.name);
         cells.push(mismatches > 0 ? `FAIL ${maxError.toExponential(1)} (${mismatches} off)` : maxError.toExponential(1));
       }
       rows.push(cells);
     }
   }
-  console.log(formatTable(['shape', 'pass', ...versions], rows));
+  console.log(formatTable(['shape', 'pass', ...strategies], rows));
   for (const name of failed) console.log(`${name} FAILED the check and is not timed`);
   return failed;
 }
 
-async function timeCase(version: string, kernel: ConvKernelName, layer: Layer, options: TimingOptions, random: HostRandom): Promise<BenchRecord> {
+async function timeCase(rung: ConvKernel, kernel: ConvKernelName, layer: Layer, options: TimingOptions, random: HostRandom): Promise<BenchRecord> {
   const gpu = await E.webgpu();
   const shape = `${layer.name} ${passName(layer, kernel)}`;
-  const { maxError } = await compareWithCpu(version, kernel, layer, { ...layer.g, batch: 1 }, random);
-  forceConvVersion(kernel, version);
+  const { maxError } = await compareWithCpu(rung, kernel, layer, { ...layer.g, batch: 1 }, random);
   const inputs = operandSizes(kernel, layer.g).inputs.map((n) => E.rand([n], { backend: gpu, low: -1, high: 1 }));
-  const timing = await timeGpu(() => gpu.free(runKernel(gpu, kernel, layer, layer.g, inputs.map((t) => t.storage))), options);
+  const run = () => gpu.free(runKernel(gpu, kernel, layer, layer.g, inputs.map((t) => t.storage)));
+  const timing = await withKernel(kernel, rung, () => timeGpu(run, options));
   for (const t of inputs) t.dispose();
-  return { name: `${kernel} ${version}`, shape, ms: timing.ms, gflops: flops(layer.g) / timing.ms / 1e6, maxError };
+  return { name: rung.name, shape, ms: timing.ms, gflops: flops(layer.g) / timing.ms / 1e6, maxError };
 }
 
 /**
@@ -178,8 +189,9 @@ async function timeEquivalentGemm(layer: Layer, options: TimingOptions): Promise
   return { name: 'matmul (equivalent GEMM)', shape: `${layer.name} ${M}x${K} . ${K}x${N}`, ms: timing.ms, gflops: flops(g) / timing.ms / 1e6, maxError: null };
 }
 
-function hasVersion(kernel: ConvKernelName, version: string): boolean {
-  return convVersions[kernel].some((v) => v.name === version);
+/** The rung of `kernel`'s ladder with this strategy, if it has one. */
+function rungOf(kernel: ConvKernelName, strategy: string): ConvKernel | undefined {
+  return convLadder[kernel].find((rung) => strategyOf(kernel, rung) === strategy);
 }
 
 /** The comma-separated list option `name` (all of `known` without it), each entry checked against `known`. */
@@ -200,19 +212,19 @@ async function main(): Promise<void> {
   const batch = positiveNumber(args, 'batch', DEFAULT_BATCH);
   const timing = { ...TIMING, runs: positiveNumber(args, 'runs', TIMING.runs), budgetMs: positiveNumber(args, 'budget-ms', DEFAULT_BUDGET_MS) };
   const kernels = listOption(args, 'kernels', KERNELS) as ConvKernelName[];
-  const versions = listOption(args, 'versions', [...new Set(kernels.flatMap((k) => convVersions[k].map((v) => v.name)))]);
+  const strategies = listOption(args, 'rungs', CONV_STRATEGIES);
   const layerFilter = option(args, 'layers') ?? '';
   const layers = timedLayers(batch).filter((layer) => layer.name.includes(layerFilter));
   if (layers.length === 0) throw new Error(`bench/conv: no layer name contains '${layerFilter}'`);
 
   const gpu = (await E.setBackend('webgpu')) as Awaited<ReturnType<typeof E.webgpu>>; // timeGpu flushes it
   console.log(`adapter: ${gpu.adapterName}\ndate: ${new Date().toISOString().slice(0, 10)}\nbatch: ${batch}\n`);
-  const failed = await checkAll(kernels, versions);
+  const failed = await checkAll(kernels, strategies);
 
   console.log(`\nTiming (median of up to ${timing.runs} runs after ${timing.warmup} warm-up, at most ${timing.budgetMs} ms a case):`);
   const random = new HostRandom(SEED + 1);
   const records: BenchRecord[] = [];
-  const bestGflops = new Map<string, number>(); // per kernel version, to skip runs expected to exceed the budget
+  const bestGflops = new Map<string, number>(); // per rung, to skip runs expected to exceed the budget
   for (const layer of layers) {
     if (!layer.transposed && !flag(args, 'no-gemm')) {
       const record = await timeEquivalentGemm(layer, timing);
@@ -220,16 +232,17 @@ async function main(): Promise<void> {
       console.log(formatRow(record).join('  '));
     }
     for (const kernel of kernels) {
-      for (const version of versions) {
-        const name = `${kernel} ${version}`;
-        if (!hasVersion(kernel, version) || failed.has(name)) continue;
+      for (const strategy of strategies) {
+        const rung = rungOf(kernel, strategy);
+        if (!rung || failed.has(rung.name)) continue;
+        const name = rung.name;
         const expectedMs = flops(layer.g) / ((bestGflops.get(name) ?? Infinity) * 1e6);
         let record: BenchRecord;
         if (expectedMs > timing.budgetMs) {
           const note = `skipped: one run would take about ${(expectedMs / 1000).toFixed(0)} s`;
           record = { name, shape: `${layer.name} ${passName(layer, kernel)}`, ms: null, gflops: null, maxError: null, note };
         } else {
-          record = await timeCase(version, kernel, layer, timing, random);
+          record = await timeCase(rung, kernel, layer, timing, random);
           bestGflops.set(name, Math.max(bestGflops.get(name) ?? 0, record.gflops!));
         }
         records.push(record);
@@ -237,8 +250,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  for (const kernel of KERNELS) forceConvVersion(kernel, null);
-  console.log('\n' + formatTable(['version', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
+  console.log('\n' + formatTable(['rung', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
   writeJsonOption(args, records);
   E.releaseDevice();
 }

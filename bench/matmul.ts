@@ -1,13 +1,16 @@
-// Matmul bench: every version of the WebGPU matmul ladder (engine/backend/webgpu/matmul.ts) is first checked
-// against the float64 CPU reference on odd shapes; the versions that pass are then timed on square sizes
-// and on the VAE's products, printing ms (median of several runs), GFLOP/s (2 * batch * M * N * K / time)
-// and the max abs error against a float64 reference.
-//   node dist/bench/matmul.mjs [--quick] [--sizes 256,512,1024,2048] [--versions v1,v3]
+// Matmul bench: every rung of the matmul ladder (bench/ladder/matmul.ts: the engine's kernels and the rung
+// it leaves out) is first checked against the float64 CPU reference on odd shapes; the rungs that pass are
+// then timed on square sizes and on the VAE's products, printing ms (median of several runs), GFLOP/s
+// (2 * batch * M * N * K / time) and the max abs error against a float64 reference. A rung that cannot
+// compute a layout (matmul_blocked_vec4 on B^T or N % 4 != 0) shows '-'. Each rung runs through withKernel.
+//   node dist/bench/matmul.mjs [--quick] [--sizes 256,512,1024,2048] [--rungs matmul_naive,matmul_blocked]
 //                              [--budget-ms 10000] [--json results.json]
 // --quick times only 256 and 512 and the VAE shapes; --budget-ms caps the time spent on one
-// (version, shape) and skips a case whose single run is expected to exceed it.
+// (rung, shape) and skips a case whose single run is expected to exceed it.
 import * as E from '../engine/index.js';
-import { forceMatmulVersion, matmulVersions } from '../engine/backend/webgpu/matmul.js';
+import { chooseMatmulKernel, type MatmulKernel } from '../engine/backend/webgpu/matmul.js';
+import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { matmulLadder } from './ladder/matmul.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { flag, formatTable, option, writeJsonOption, type BenchRecord } from './lib/cli.js';
 import { timeGpu } from './lib/timing.js';
@@ -40,6 +43,7 @@ const TIMING = { warmup: 1, runs: 5 };
 const DEFAULT_BUDGET_MS = 10_000;
 const DEFAULT_SIZES = [256, 512, 1024, 2048];
 const QUICK_SIZES = [256, 512];
+const BASELINE = 'matmul_naive'; // the rung the speed-ups are measured against
 
 function product(name: string, M: number, K: number, N: number, more: Partial<Case> = {}): Case {
   return { name, batch: 1, M, N, K, transA: false, transB: false, sharedA: true, sharedB: true, ...more };
@@ -49,7 +53,16 @@ function flops(c: Case): number {
   return 2 * c.batch * c.M * c.N * c.K;
 }
 
-/** Odd shapes every version must get right before it is timed. */
+/** The kernel parameters of a case, as E.matmul would pass them. */
+function params(c: Case) {
+  const aBatchStride = c.sharedA ? 0 : c.M * c.K;
+  const bBatchStride = c.sharedB ? 0 : c.K * c.N;
+  return { batch: c.batch, M: c.M, N: c.N, K: c.K, transA: c.transA, transB: c.transB, aBatchStride, bBatchStride };
+}
+
+const supports = (rung: MatmulKernel, c: Case) => rung.supports?.(params(c)) ?? true;
+
+/** Odd shapes every rung must get right before it is timed. */
 function checkCases(): Case[] {
   const cases: Case[] = [];
   for (const transA of [false, true]) {
@@ -57,7 +70,7 @@ function checkCases(): Case[] {
       const flags = { transA, transB };
       cases.push(product(`33x129 . 129x65 ${transLabel(flags)}`, 33, 129, 65, flags));
       cases.push(product(`3 x 17x31 . 31x9 shared B ${transLabel(flags)}`, 17, 31, 9, { ...flags, batch: 3, sharedA: false }));
-      // N % 4 == 0: B read as vec4s along N (v4)
+      // N % 4 == 0: B read as vec4s along N (matmul_blocked_vec4)
       cases.push(product(`33x129 . 129x68 ${transLabel(flags)}`, 33, 129, 68, flags));
     }
   }
@@ -69,7 +82,7 @@ function checkCases(): Case[] {
 }
 
 /**
- * Square sizes, a narrow output (where the engine's choice of version changes), then the VAE's layers
+ * Square sizes, a narrow output (where the engine's choice of kernel changes), then the VAE's layers
  * 2352 -> 512 -> 256 on a batch of 128: forward y = x W, and backward dW = x^T dy and dx = dy W^T.
  */
 function timedCases(sizes: number[]): Case[] {
@@ -162,16 +175,18 @@ function compare(actual: ArrayLike<number>, ref: Reference): Comparison {
   return { maxError, mismatches };
 }
 
-/** Runs one version on the GPU and compares every output (or the sampled ones) with the reference. */
-async function checkVersion(version: string, c: Case, x: Operands, ref: Reference): Promise<Comparison> {
-  forceMatmulVersion(version);
-  const out = runMatmul(c, x, await E.webgpu());
-  const result = compare(await out.toArray(), ref);
-  out.dispose();
-  return result;
+/** Runs one rung on the GPU and compares every output (or the sampled ones) with the reference. */
+async function checkRung(rung: MatmulKernel, c: Case, x: Operands, ref: Reference): Promise<Comparison> {
+  const gpu = await E.webgpu();
+  return withKernel('matmul', rung, async () => {
+    const out = runMatmul(c, x, gpu);
+    const result = compare(await out.toArray(), ref);
+    out.dispose();
+    return result;
+  });
 }
 
-async function checkAll(versions: string[]): Promise<Set<string>> {
+async function checkAll(rungs: MatmulKernel[]): Promise<Set<string>> {
   console.log('Correctness against the float64 CPU reference (max abs error):');
   const random = new HostRandom(SEED);
   const failed = new Set<string>();
@@ -180,29 +195,36 @@ async function checkAll(versions: string[]): Promise<Set<string>> {
     const x = makeOperands(c, random);
     const ref = await reference(c, x, random);
     const cells = [c.name];
-    for (const version of versions) {
-      const { maxError, mismatches } = await checkVersion(version, c, x, ref);
-      if (mismatches > 0) failed.add(version);
+    for (const rung of rungs) {
+      if (!supports(rung, c)) {
+        cells.push('-');
+        continue;
+      }
+      const { maxError, mismatches } = await checkRung(rung, c, x, ref);
+      if (mismatches > 0) failed.add(rung.name);
       cells.push(mismatches > 0 ? `FAIL ${maxError.toExponential(1)} (${mismatches} off)` : maxError.toExponential(1));
     }
     rows.push(cells);
   }
-  console.log(formatTable(['shape', ...versions], rows));
-  for (const version of failed) console.log(`${version} FAILED the check and is not timed`);
+  console.log(formatTable(['shape', ...rungs.map((r) => r.name)], rows));
+  for (const name of failed) console.log(`${name} FAILED the check and is not timed`);
   return failed;
 }
 
-async function timeCase(version: string, c: Case, x: Operands, ref: Reference, budgetMs: number): Promise<BenchRecord> {
+async function timeCase(rung: MatmulKernel, c: Case, x: Operands, ref: Reference, budgetMs: number): Promise<BenchRecord> {
   const gpu = await E.webgpu();
-  forceMatmulVersion(version);
   const a = E.fromValues(x.a, x.aShape, gpu);
   const b = E.fromValues(x.b, x.bShape, gpu);
   const options = { transA: c.transA, transB: c.transB };
-  const timing = await timeGpu(() => E.matmul(a, b, options).dispose(), { ...TIMING, budgetMs });
-  const out = E.matmul(a, b, options);
-  const { maxError } = compare(await out.toArray(), ref);
-  for (const t of [a, b, out]) t.dispose();
-  return { name: version, shape: c.name, ms: timing.ms, gflops: flops(c) / timing.ms / 1e6, maxError };
+  const { timing, maxError } = await withKernel('matmul', rung, async () => {
+    const timing = await timeGpu(() => E.matmul(a, b, options).dispose(), { ...TIMING, budgetMs });
+    const out = E.matmul(a, b, options);
+    const { maxError } = compare(await out.toArray(), ref);
+    out.dispose();
+    return { timing, maxError };
+  });
+  for (const t of [a, b]) t.dispose();
+  return { name: rung.name, shape: c.name, ms: timing.ms, gflops: flops(c) / timing.ms / 1e6, maxError };
 }
 
 function parseList(text: string | undefined, what: string): string[] | undefined {
@@ -227,55 +249,58 @@ async function main(): Promise<void> {
   const sizes = parseSizes(args);
   const budgetMs = Number(option(args, 'budget-ms') ?? DEFAULT_BUDGET_MS);
   if (!(budgetMs > 0)) throw new Error(`bench/matmul: --budget-ms must be a positive number of milliseconds`);
-  const known = matmulVersions.map((v) => v.name);
-  const versions = parseList(option(args, 'versions'), 'versions') ?? known;
-  for (const v of versions) if (!known.includes(v)) throw new Error(`bench/matmul: unknown version '${v}' (have ${known.join(', ')})`);
+  const known = matmulLadder.map((rung) => rung.name);
+  const names = parseList(option(args, 'rungs'), 'rungs') ?? known;
+  for (const name of names) if (!known.includes(name)) throw new Error(`bench/matmul: unknown rung '${name}' (have ${known.join(', ')})`);
+  const rungs = matmulLadder.filter((rung) => names.includes(rung.name));
 
   const gpu = (await E.setBackend('webgpu')) as Awaited<ReturnType<typeof E.webgpu>>; // timeGpu flushes it
   console.log(`adapter: ${gpu.adapterName}\ndate: ${new Date().toISOString().slice(0, 10)}\n`);
-  const failed = await checkAll(versions);
-  const timed = versions.filter((v) => !failed.has(v));
+  const failed = await checkAll(rungs);
+  const timed = rungs.filter((rung) => !failed.has(rung.name));
 
   console.log(`\nTiming (median of up to ${TIMING.runs} runs after ${TIMING.warmup} warm-up, at most ${budgetMs} ms a case):`);
   const random = new HostRandom(SEED + 1);
   const records: BenchRecord[] = [];
-  const bestGflops = new Map<string, number>(); // per version, to skip runs expected to exceed the budget
-  for (const c of timedCases(sizes)) {
+  const bestGflops = new Map<string, number>(); // per rung, to skip runs expected to exceed the budget
+  const cases = timedCases(sizes);
+  for (const c of cases) {
     const x = makeOperands(c, random);
     const ref = await reference(c, x, random);
-    for (const version of timed) {
-      const expectedMs = flops(c) / ((bestGflops.get(version) ?? Infinity) * 1e6);
+    for (const rung of timed.filter((r) => supports(r, c))) {
+      const expectedMs = flops(c) / ((bestGflops.get(rung.name) ?? Infinity) * 1e6);
       let record: BenchRecord;
       if (expectedMs > budgetMs) {
         const note = `skipped: one run would take about ${(expectedMs / 1000).toFixed(0)} s`;
-        record = { name: version, shape: c.name, ms: null, gflops: null, maxError: null, note };
+        record = { name: rung.name, shape: c.name, ms: null, gflops: null, maxError: null, note };
       } else {
-        record = await timeCase(version, c, x, ref, budgetMs);
-        bestGflops.set(version, Math.max(bestGflops.get(version) ?? 0, record.gflops!));
+        record = await timeCase(rung, c, x, ref, budgetMs);
+        bestGflops.set(rung.name, Math.max(bestGflops.get(rung.name) ?? 0, record.gflops!));
       }
       records.push(record);
       console.log(formatRow(record).join('  '));
     }
   }
-  forceMatmulVersion(null);
-  console.log('\n' + formatTable(['version', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
-  console.log('\n' + speedups(records).join('\n'));
+  console.log('\n' + formatTable(['rung', 'shape', 'ms', 'GFLOP/s', 'max error'], records.map(formatRow)));
+  console.log('\n' + speedups(records, cases).join('\n'));
   writeJsonOption(args, records);
   E.releaseDevice();
 }
 
-/** Per shape, the fastest version and its speed-up over v1 (the ladder's baseline), where both ran. */
-function speedups(records: BenchRecord[]): string[] {
+/** Per shape, the fastest rung and its speed-up over matmul_naive (the ladder's baseline), and the kernel the engine runs there. */
+function speedups(records: BenchRecord[], cases: Case[]): string[] {
   const lines: string[] = [];
-  for (const shape of new Set(records.map((r) => r.shape))) {
-    const ran = records.filter((r) => r.shape === shape && r.ms !== null);
-    const baseline = ran.find((r) => r.name === 'v1');
+  for (const c of cases) {
+    const ran = records.filter((r) => r.shape === c.name && r.ms !== null);
+    const baseline = ran.find((r) => r.name === BASELINE);
     if (!baseline || ran.length === 0) continue;
     const best = ran.reduce((x, y) => (y.ms! < x.ms! ? y : x));
-    lines.push(`${shape}: fastest ${best.name}, ${(baseline.ms! / best.ms!).toFixed(1)}x v1`);
+    const engine = chooseMatmulKernel(params(c)).name;
+    lines.push(`${c.name}: fastest ${best.name}, ${(baseline.ms! / best.ms!).toFixed(1)}x ${BASELINE}; the engine runs ${engine}`);
   }
   return lines;
 }
+
 
 function formatRow(r: BenchRecord): string[] {
   if (r.ms === null) return [r.name, r.shape, '-', '-', r.note ?? '-'];

@@ -9,9 +9,9 @@
 import * as E from '../engine/index.js';
 import type { Backend, KernelParams } from '../engine/backend/backend.js';
 import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry } from '../engine/ops/conv.js';
-import { GEMM_TILE_CANDIDATES, convOperandSizes, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
-import { matmulOperandSizes, matmulVersions } from '../engine/backend/webgpu/matmul.js';
-import { setChoice, tuningFilePath, tuningKey } from '../engine/backend/webgpu/tuning.js';
+import { convOperandSizes, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { matmulOperandSizes } from '../engine/backend/webgpu/matmul.js';
+import { candidatesFor, setChoice, tuningFilePath, tuningKey } from '../engine/backend/webgpu/tuning.js';
 import { WebGpuBackend } from '../engine/backend/webgpu/index.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { flag, formatTable, option } from './lib/cli.js';
@@ -79,10 +79,6 @@ function checkJobs(): Job[] {
   ];
 }
 
-function candidatesOf(kernel: Job['kernel']): string[] {
-  return kernel === 'matmul' ? matmulVersions.map((v) => v.name) : GEMM_TILE_CANDIDATES;
-}
-
 function operandSizes(job: Job): { inputs: number[]; output: number } {
   return job.kernel === 'matmul' ? matmulOperandSizes(job.params as MatmulParams) : convOperandSizes(job.kernel, job.params as ConvGeometry);
 }
@@ -101,7 +97,7 @@ async function runOn(backend: Backend, job: Job, data: Float32Array[]): Promise<
   return values;
 }
 
-/** Every candidate against the CPU reference; returns the failures. */
+/** Every candidate that can run a check job against the CPU reference; returns the failures. */
 async function checkCandidates(gpu: WebGpuBackend): Promise<string[]> {
   const random = new HostRandom(7);
   const failures: string[] = [];
@@ -110,7 +106,7 @@ async function checkCandidates(gpu: WebGpuBackend): Promise<string[]> {
     const data = operandSizes(job).inputs.map((n) => Float32Array.from({ length: n }, () => 2 * random.uniform() - 1));
     const expected = await runOn(E.cpuBackend(), job, data);
     const key = tuningKey(job.kernel, job.params);
-    for (const candidate of candidatesOf(job.kernel)) {
+    for (const candidate of candidatesFor(job.kernel, job.params)) {
       setChoice(key, candidate);
       const actual = await runOn(gpu, job, data);
       let maxError = 0;

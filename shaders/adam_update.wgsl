@@ -5,6 +5,7 @@
 // with step_size = lr / (1 - beta1^t) and bias_correction2_sqrt = sqrt(1 - beta2^t) from the host.
 // One invocation per PACK elements (a generated header: `alias packed = vec4<f32>` and PACK 4 when n % 4 == 0,
 // else f32 and 1; the arithmetic is the same, componentwise); param, m and v are each read and written once.
+// index_common.wgsl (flat_index) is prepended.
 // Bindings: 0 uniform Params, 1 grad, 2 param, 3 m, 4 v (param, m, v read_write).
 
 struct Params {
@@ -28,7 +29,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.n / PACK) {
     return;
   }

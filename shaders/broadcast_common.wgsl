@@ -7,7 +7,8 @@
 //   DIVMOD   the operand's axes with a stride form one contiguous run (a bias row or column, a
 //            per-channel scale): element (i / div) % mod, div and mod from `divmod`
 //   STRIDED  anything else: the coordinate walk, summing coordinate * stride over the axes
-// `const RANK_VEC4S` (the uniform arrays hold 4 axes per vec4) is prepended at run time.
+// Before it come the generated `const RANK_VEC4S` (the uniform arrays hold 4 axes per vec4),
+// index_common.wgsl (flat_index) and strided_common.wgsl (strided_offset, the walk).
 
 struct Params {
   n: u32,
@@ -24,23 +25,6 @@ const FULL: u32 = 0u;
 const SCALAR: u32 = 1u;
 const DIVMOD: u32 = 2u;
 const STRIDED: u32 = 3u;
-
-/** The flat output index of a 1-D dispatch spread over x and y. */
-fn output_index(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, workgroup_size: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * workgroup_size + lid.x;
-}
-
-/** Walks the coordinates of output element i from the last axis, summing coordinate * stride. */
-fn strided_offset(i: u32, operand: u32) -> u32 {
-  var rest = i;
-  var offset = 0u;
-  for (var d = i32(params.rank) - 1; d >= 0; d--) {
-    let size = params.shape[d / 4][d % 4];
-    offset += (rest % size) * params.strides[operand][d / 4][d % 4];
-    rest = rest / size;
-  }
-  return offset;
-}
 
 /**
  * For the four-per-thread kernels: which vec4 of operand `operand` holds the values of output elements
@@ -81,7 +65,7 @@ fn operand_index(i: u32, operand: u32, mode: u32) -> u32 {
       return (i / params.divmod[operand].x) % params.divmod[operand].y;
     }
     default: {
-      return strided_offset(i, operand);
+      return strided_offset(i, params.rank, params.shape, params.strides[operand]);
     }
   }
 }

@@ -72,12 +72,8 @@ fn w_index(co: u32, ci: u32, ky: u32, kx: u32) -> u32 {
   return ((co * params.in_channels + ci) * params.kernel_h + ky) * params.kernel_w + kx;
 }
 
-/** The flat invocation index of a 1-D dispatch spread over x and y. */
-fn flat_invocation(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>, workgroup_size: u32) -> u32 {
-  return (wid.x + wid.y * nwg.x) * workgroup_size + lid.x;
-}
-
-// ---- stride phases of a transposed convolution (conv_transpose2d_v3 and _implicit_gemm) ----
+// ---- stride phases of a transposed convolution (conv_transpose2d_implicit_gemm, and the ladder's
+// bench/ladder/conv_transpose2d_phase_tiled.wgsl) ----
 
 fn gcd(a: u32, b: u32) -> u32 {
   var m = a;

@@ -1,9 +1,10 @@
 // convTranspose2d (also conv2d's input gradient) as an implicit GEMM per stride phase, the gather of
-// conv_transpose2d_v3 blocked as conv2d_implicit_gemm is: dx = W^T (C_in, K) x D (K, N), with N the x-side
-// pixels of one stride phase (iy mod stride_h, ix mod stride_w) over the batch and K the (co, ky, kx) taps
-// that land on that phase; D is the view of dy whose column n at tap (co, ky, kx) is dy[b, co, oy, ox] with
-// oy = (iy + pad_h - ky*dilation_h) / stride_h exactly (and ox likewise), zero outside dy. Every pixel of a
-// phase has the same landing taps (conv_transpose2d_v3.wgsl explains them), so the tap loop is uniform.
+// bench/ladder/conv_transpose2d_phase_tiled.wgsl blocked as conv2d_implicit_gemm is:
+// dx = W^T (C_in, K) x D (K, N), with N the x-side pixels of one stride phase (iy mod stride_h,
+// ix mod stride_w) over the batch and K the (co, ky, kx) taps that land on that phase; D is the view of dy
+// whose column n at tap (co, ky, kx) is dy[b, co, oy, ox] with oy = (iy + pad_h - ky*dilation_h) / stride_h
+// exactly (and ox likewise), zero outside dy. Every pixel of a phase has the same landing taps
+// (conv_transpose2d_phase_tiled.wgsl explains them), so the tap loop is uniform.
 // A thread accumulates TM input channels x TN pixels; the TM rows of W^T are shared by the workgroup
 // (uniform loads), and neighbouring threads own neighbouring pixels of the phase.
 // Prefixed with conv_common.wgsl and a generated header defining TM and TN.

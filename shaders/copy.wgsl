@@ -1,6 +1,7 @@
 // copy: for every coordinate c of `shape` (flat index i < n, row-major),
 //   out[out_offset + sum_d c_d out_strides_d] = x[in_offset + sum_d c_d in_strides_d].
-// Behind permute, slice (and its gradient), broadcastTo and concat. `const RANK_VEC4S` is prepended.
+// Behind permute, slice (and its gradient), broadcastTo and concat. Prepended: `const RANK_VEC4S`,
+// index_common.wgsl and strided_common.wgsl (strided_offset, the walk).
 // The walk over the coordinates is skipped where it is not needed: OUT_CONTIGUOUS (out's strides are
 // shape's own) writes out[out_offset + i], and IN_MODE reads x as a broadcast operand is read
 // (broadcast_common.wgsl's modes: 0 at in_offset + i, 1 at in_offset, 2 at in_offset + (i / in_div) % in_mod,
@@ -30,31 +31,21 @@ override IN_MODE: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.n) {
     return;
   }
   var src = params.in_offset;
-  var dst = params.out_offset;
-  if (IN_MODE == 3u || !OUT_CONTIGUOUS) {
-    var rest = i;
-    for (var d = i32(params.rank) - 1; d >= 0; d--) {
-      let size = params.shape[d / 4][d % 4];
-      let coord = rest % size;
-      rest = rest / size;
-      src += coord * params.in_strides[d / 4][d % 4];
-      dst += coord * params.out_strides[d / 4][d % 4];
-    }
-  }
   if (IN_MODE == 0u) {
-    src = params.in_offset + i;
-  } else if (IN_MODE == 1u) {
-    src = params.in_offset;
+    src += i;
   } else if (IN_MODE == 2u) {
-    src = params.in_offset + (i / params.in_div) % params.in_mod;
+    src += (i / params.in_div) % params.in_mod;
+  } else if (IN_MODE == 3u) {
+    src += strided_offset(i, params.rank, params.shape, params.in_strides);
   }
-  if (OUT_CONTIGUOUS) {
-    dst = params.out_offset + i;
+  var dst = params.out_offset + i;
+  if (!OUT_CONTIGUOUS) {
+    dst = params.out_offset + strided_offset(i, params.rank, params.shape, params.out_strides);
   }
   out[dst] = x[src];
 }

@@ -1,5 +1,5 @@
 // fill: out[i] = value for i < n.
-// Bindings: 0 uniform {n, value}, 1 out.
+// index_common.wgsl (flat_index) is prepended. Bindings: 0 uniform {n, value}, 1 out.
 
 struct Params {
   n: u32,
@@ -14,7 +14,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let i = flat_index(wid, nwg, lid, WG);
   if (i < params.n) {
     out[i] = params.value;
   }

@@ -1,4 +1,5 @@
 // Debug scan: sets flags[slot] to 1 when any of x[0..n) is NaN or +-Inf.
+// index_common.wgsl (flat_index) is prepended.
 // Bindings: 0 uniform {n, slot}, 1 x (read), 2 flags (read_write, one u32 per checked output).
 
 struct Params {
@@ -15,7 +16,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.n) {
     return;
   }

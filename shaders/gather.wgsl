@@ -3,7 +3,7 @@
 // gather_backward: dy (outer, count, inner) -> dx (outer, axis_size, inner),
 //   dx[o, a, i] = sum over j with indices[j] == a of dy[o, j, i]
 // (each dx element loops over the indices: deterministic, no atomics).
-// Bindings: 0 uniform Params, 1 source (x or dy), 2 indices, 3 out (out or dx).
+// index_common.wgsl (flat_index) is prepended. Bindings: 0 uniform Params, 1 source (x or dy), 2 indices, 3 out (out or dx).
 
 struct Params {
   outer: u32,
@@ -19,14 +19,10 @@ struct Params {
 
 override WG: u32;
 
-fn flat_index(wid: vec3<u32>, lid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return (wid.x + wid.y * nwg.x) * WG + lid.x;
-}
-
 @compute @workgroup_size(WG)
 fn gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
           @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = flat_index(wid, lid, nwg);
+  let t = flat_index(wid, nwg, lid, WG);
   if (t >= params.outer * params.count * params.inner) {
     return;
   }
@@ -44,7 +40,7 @@ fn gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) l
 @compute @workgroup_size(WG)
 fn gather_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
                    @builtin(num_workgroups) nwg: vec3<u32>) {
-  let t = flat_index(wid, lid, nwg);
+  let t = flat_index(wid, nwg, lid, WG);
   if (t >= params.outer * params.axis_size * params.inner) {
     return;
   }

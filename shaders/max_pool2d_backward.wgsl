@@ -34,7 +34,7 @@ fn window_arg_max(plane: u32, oy: u32, ox: u32) -> u32 {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat_invocation(wid, nwg, lid);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.planes * params.in_h * params.in_w) {
     return;
   }

@@ -13,7 +13,7 @@
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let o = flat_invocation(wid, nwg, lid);
+  let o = flat_index(wid, nwg, lid, WG);
   if (o >= params.planes * params.out_h * params.out_w) {
     return;
   }

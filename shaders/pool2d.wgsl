@@ -14,7 +14,7 @@ var<private> negative_infinity_bits: u32 = 0xff800000u;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat_invocation(wid, nwg, lid);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.planes * params.out_h * params.out_w) {
     return;
   }

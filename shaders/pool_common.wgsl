@@ -1,7 +1,7 @@
 // Prepended to every pooling kernel's source: the uniform record of one pooling's geometry
 // (engine/ops/pool.ts PoolGeometry) and window helpers. Maps are (planes = B*C, h, w), row-major.
 // Window (oy, ox) covers input rows oy*stride_h - pad_h + [0, kernel_h) and likewise for columns;
-// pixels outside the input are padding.
+// pixels outside the input are padding. index_common.wgsl (flat_index) comes before it.
 
 struct PoolParams {
   planes: u32,
@@ -20,11 +20,6 @@ struct PoolParams {
 @group(0) @binding(0) var<uniform> params: PoolParams;
 
 override WG: u32;
-
-/** The flat invocation index of a 1-D dispatch spread over x and y. */
-fn flat_invocation(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.x + wid.y * nwg.x) * WG + lid.x;
-}
 
 fn window_row(oy: u32, ky: u32) -> i32 {
   return i32(oy * params.stride_h + ky) - i32(params.pad_h);

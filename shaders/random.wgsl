@@ -1,6 +1,6 @@
 // Fills out[0 .. n) with uniform, normal or Gumbel noise from the Philox stream (seed, block_offset),
-// element for element what engine/random/philox.ts computes. Prepended with philox.wgsl at pipeline
-// creation; the kind codes match RANDOM_KIND_CODES in engine/random/kernel.ts.
+// element for element what engine/random/philox.ts computes. Prepended with index_common.wgsl and
+// philox.wgsl at pipeline creation; the kind codes match RANDOM_KIND_CODES in engine/random/kernel.ts.
 
 struct Params {
   n: u32,
@@ -47,8 +47,7 @@ fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(num_workgroups) num_workgroups: vec3<u32>,
 ) {
-  // A 2-D dispatch covers more than 65535 workgroups: row wid.y starts num_workgroups.x groups later.
-  let i = wid.x * WG + lid.x + wid.y * num_workgroups.x * WG;
+  let i = flat_index(wid, num_workgroups, lid, WG);
   if (i >= params.n) {
     return;
   }

@@ -2,7 +2,7 @@
 // of x[o, 0..reduced) (reduce_strided.wgsl serves a reduced axis with kept axes after it).
 // One workgroup per output: each thread folds a strided share of the row, then a tree in workgroup
 // memory combines the WG partial results.
-// Bindings: 0 uniform {outer, reduced}, 1 x, 2 out.
+// index_common.wgsl (flat_workgroup) is prepended. Bindings: 0 uniform {outer, reduced}, 1 x, 2 out.
 
 struct Params {
   outer: u32,
@@ -32,7 +32,7 @@ fn combine(a: f32, b: f32) -> f32 {
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let o = wid.x + wid.y * nwg.x;
+  let o = flat_workgroup(wid, nwg);
   // every thread of the workgroup reaches the barriers below, even when o is past the end
   let in_range = o < params.outer;
   var acc = identity();

@@ -2,7 +2,7 @@
 // out[o, j] = sum (OP 0) or max (OP 1) of x[o, 0..reduced, j], for inner > 1 (a sum over leading axes,
 // as a bias gradient over the batch). One thread per output, folding its column in order; neighbouring
 // threads own neighbouring j, so their reads are neighbours. reduce.wgsl serves inner == 1.
-// Bindings: 0 uniform {outer, reduced, inner}, 1 x, 2 out.
+// index_common.wgsl (flat_index) is prepended. Bindings: 0 uniform {outer, reduced, inner}, 1 x, 2 out.
 
 struct Params {
   outer: u32,
@@ -23,7 +23,7 @@ var<private> negative_infinity_bits: u32 = 0xff800000u;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let k = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let k = flat_index(wid, nwg, lid, WG);
   if (k >= params.outer * params.inner) {
     return;
   }

@@ -3,6 +3,7 @@
 //   if momentum > 0: buffer = first_step ? g : momentum * buffer + g;  g = buffer
 //   param -= lr * g
 // When momentum is 0 the buffer binding is a placeholder that is never read or written.
+// index_common.wgsl (flat_index) is prepended.
 // Bindings: 0 uniform Params, 1 grad, 2 param, 3 momentum_buffer (param, momentum_buffer read_write).
 
 struct Params {
@@ -23,7 +24,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.n) {
     return;
   }

@@ -16,7 +16,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = (wid.x + wid.y * nwg.x) * WG + lid.x;
+  let q = flat_index(wid, nwg, lid, WG);
   if (q < params.n / 4u) {
     let v = x[q];
     let alpha = params.alpha;

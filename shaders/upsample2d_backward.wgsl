@@ -11,7 +11,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         @builtin(num_workgroups) nwg: vec3<u32>) {
   let out_h = params.in_h * params.scale;
   let out_w = params.in_w * params.scale;
-  let i = flat_invocation(wid, nwg, lid);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.planes * params.in_h * params.in_w) {
     return;
   }

@@ -1,6 +1,7 @@
 // Prepended to both upsampling kernels: the uniform record (engine/ops/pool.ts UpsampleGeometry) and the
 // one definition of which input pixels an output coordinate reads, shared by forward and backward.
-// Maps are (planes = B*C, h, w); the output is (planes, in_h*scale, in_w*scale).
+// Maps are (planes = B*C, h, w); the output is (planes, in_h*scale, in_w*scale). index_common.wgsl
+// (flat_index) comes before it.
 
 struct UpsampleParams {
   planes: u32,
@@ -13,10 +14,6 @@ struct UpsampleParams {
 @group(0) @binding(0) var<uniform> params: UpsampleParams;
 
 override WG: u32;
-
-fn flat_invocation(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.x + wid.y * nwg.x) * WG + lid.x;
-}
 
 /** Output coordinate o reads input i0 with weight 1 - w1 and i1 with weight w1 (along an axis of `size`). */
 struct Taps {

@@ -15,7 +15,7 @@ override MODE_B: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let q = output_index(wid, nwg, lid, WG);
+  let q = flat_index(wid, nwg, lid, WG);
   if (q >= params.n / 4u) {
     return;
   }

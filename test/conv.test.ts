@@ -6,7 +6,9 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { checkOp, assertClose } from './lib/check.js';
 import type { Backend } from '../engine/backend/backend.js';
-import { convVersions, forceConvVersion, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import type { ConvKernelName } from '../engine/backend/webgpu/conv.js';
+import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { convLadder, strategyOf } from '../bench/ladder/conv.js';
 
 // float32 sums of up to ~75 products of values in (-2, 2)
 const GPU_TOLERANCE = { atol: 1e-4, rtol: 1e-4 };
@@ -158,12 +160,28 @@ test('conv2d without bias: gradcheck and GPU vs CPU', async () => {
   await checkOp((x, w) => E.conv2d(x, w, null, { padding: 1 }), [{ shape: [2, 3, 5, 7] }, { shape: [5, 3, 3, 3] }], GPU_TOLERANCE);
 });
 
-test('every version of every conv kernel agrees with the CPU reference (forward and gradients)', async () => {
-  const kernels = Object.keys(convVersions) as ConvKernelName[];
-  const names = new Set(kernels.flatMap((k) => convVersions[k].map((v) => v.name)));
+/**
+ * Runs body with the rung of each kernel's ladder (bench/ladder/conv.ts) that has this strategy in place of
+ * the engine's choice; a kernel without one keeps the engine's.
+ */
+async function withStrategy(strategy: string, body: () => Promise<void>): Promise<void> {
+  const kernels = Object.keys(convLadder) as ConvKernelName[];
+  const scoped = kernels.reduceRight<() => Promise<void>>((inner, kernel) => {
+    const rung = convLadder[kernel].find((r) => strategyOf(kernel, r) === strategy);
+    return rung ? () => withKernel(kernel, rung, inner) : inner;
+  }, body);
   try {
-    for (const name of names) {
-      for (const kernel of kernels) forceConvVersion(kernel, convVersions[kernel].some((v) => v.name === name) ? name : null);
+    await scoped();
+  } catch (error) {
+    throw new Error(`the ${strategy} rungs: ${(error as Error).message}`);
+  }
+}
+
+test('every rung of every conv kernel ladder agrees with the CPU reference (forward and gradients)', async () => {
+  const kernels = Object.keys(convLadder) as ConvKernelName[];
+  const strategies = new Set(kernels.flatMap((k) => convLadder[k].map((rung) => strategyOf(k, rung))));
+  for (const strategy of strategies) {
+    await withStrategy(strategy, async () => {
       // 5 -> 11 channels: channel tiles with a ragged end; widths 9 and 14: pixel tiles with a ragged end
       await checkOp((x, w, b) => E.conv2d(x, w, b, { stride: [1, 2], padding: 1 }), [{ shape: [2, 5, 3, 9] }, { shape: [11, 5, 3, 3] }, { shape: [11] }], GPU_TOLERANCE);
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [{ shape: [1, 5, 3, 7] }, { shape: [5, 11, 4, 4] }, { shape: [11] }], GPU_TOLERANCE);
@@ -178,9 +196,7 @@ test('every version of every conv kernel agrees with the CPU reference (forward 
       const blocks = { ...GPU_TOLERANCE, noFiniteDifferences: true };
       await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [2, 19, 9, 9] }, { shape: [19, 19, 3, 3] }, { shape: [19] }], blocks);
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [{ shape: [2, 19, 9, 9] }, { shape: [19, 19, 4, 4] }, { shape: [19] }], blocks);
-    }
-  } finally {
-    for (const kernel of kernels) forceConvVersion(kernel, null);
+    });
   }
 });
 

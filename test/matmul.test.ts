@@ -1,10 +1,13 @@
-// Matmul: every version of the WebGPU kernel ladder against the float64 CPU reference on odd shapes
-// (batched, shared operands, every transpose combination, N and K multiples of 4 or not, size-1 axes,
-// K = 1), then gradchecks of the op.
+// Matmul: every rung of the kernel ladder (bench/ladder/matmul.ts: the engine's kernels and the rung it
+// leaves out), run through withKernel, against the float64 CPU reference on odd shapes (batched, shared
+// operands, every transpose combination, N and K multiples of 4 or not, size-1 axes, K = 1); the rule that
+// picks the engine's kernel; then gradchecks of the op.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
-import { chooseMatmulVersion, forceMatmulVersion, matmulVersions } from '../engine/backend/webgpu/matmul.js';
+import { chooseMatmulKernel, matmulBlocked, matmulNaive, type MatmulKernel } from '../engine/backend/webgpu/matmul.js';
+import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { matmulLadder, matmulWorkgroupTiled } from '../bench/ladder/matmul.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { assertClose, checkOp } from './lib/check.js';
 
@@ -35,7 +38,7 @@ for (const transA of [false, true]) {
     cases.push([`batch 3 with shared B, 19x23 . 23x70, ${t}`, shapes(3, 19, 23, 70, transA, transB, 'a')]);
     cases.push([`batch 2 with shared A, 9x17 . 17x5, ${t}`, shapes(2, 9, 17, 5, transA, transB, 'b')]);
     cases.push([`batch 2 both batched, 70x3 . 3x66, ${t}`, shapes(2, 70, 3, 66, transA, transB, 'both')]);
-    // N % 4 == 0 (B read as vec4s by v4) with odd M and K, past one workgroup's columns
+    // N % 4 == 0 (B read as vec4s by matmul_blocked_vec4) with odd M and K, past one workgroup's columns
     cases.push([`2-D 33x129 . 129x132, ${t}`, shapes(1, 33, 129, 132, transA, transB, 'both')]);
     cases.push([`batch 3 with shared B, 19x23 . 23x12, ${t}`, shapes(3, 19, 23, 12, transA, transB, 'a')]);
     cases.push([`batch 2 with shared A, 9x17 . 17x4, ${t}`, shapes(2, 9, 17, 4, transA, transB, 'b')]);
@@ -47,7 +50,16 @@ cases.push(['M = 1: 1x40 . 40x7', shapes(1, 1, 40, 7, false, true, 'both')]);
 cases.push(['N = 1: 65x40 . 40x1', shapes(1, 65, 40, 1, true, false, 'both')]);
 cases.push(['all ones: 1x1 . 1x1, batch 4', shapes(4, 1, 1, 1, false, false, 'both')]);
 
-async function gpuVersusCpu(version: string, s: Shapes, seed: number): Promise<void> {
+/** The kernel parameters E.matmul passes for these shapes. */
+function params(s: Shapes) {
+  const M = s.transA ? s.a[s.a.length - 1] : s.a[s.a.length - 2];
+  const K = s.transA ? s.a[s.a.length - 2] : s.a[s.a.length - 1];
+  const N = s.transB ? s.b[s.b.length - 2] : s.b[s.b.length - 1];
+  const batch = Math.max(s.a.length === 3 ? s.a[0] : 1, s.b.length === 3 ? s.b[0] : 1);
+  return { batch, M, N, K, transA: s.transA, transB: s.transB, aBatchStride: s.a.length === 3 ? M * K : 0, bBatchStride: s.b.length === 3 ? K * N : 0 };
+}
+
+async function gpuVersusCpu(rung: string, s: Shapes, seed: number): Promise<void> {
   const random = new HostRandom(seed);
   const values = (shape: number[]) => Array.from({ length: E.sizeOf(shape) }, () => 2 * random.uniform() - 1);
   const [aValues, bValues] = [values(s.a), values(s.b)];
@@ -60,39 +72,59 @@ async function gpuVersusCpu(version: string, s: Shapes, seed: number): Promise<v
     results.push(await out.toArray());
     for (const t of [a, b, out]) t.dispose();
   }
-  assertClose(results[1], results[0], 1e-5, 1e-4, `${version} output`);
+  assertClose(results[1], results[0], 1e-5, 1e-4, `${rung} output`);
 }
 
-for (const { name: version } of matmulVersions) {
-  test(`${version}: GPU vs CPU on ${cases.length} odd shapes`, async () => {
-    forceMatmulVersion(version);
-    try {
-      for (const [i, [name, s]] of cases.entries()) {
+const supports = (rung: MatmulKernel, s: Shapes) => rung.supports?.(params(s)) ?? true;
+
+for (const rung of matmulLadder) {
+  const own = cases.filter(([, s]) => supports(rung, s));
+  test(`${rung.name}: GPU vs CPU on the ${own.length} odd shapes it computes`, async () => {
+    await withKernel('matmul', rung, async () => {
+      for (const [name, s] of own) {
         try {
-          await gpuVersusCpu(version, s, 100 + i);
+          await gpuVersusCpu(rung.name, s, 100 + cases.findIndex(([n]) => n === name));
         } catch (error) {
           throw new Error(`${name}: ${(error as Error).message}`);
         }
       }
-    } finally {
-      forceMatmulVersion(null);
-    }
+    });
   });
 }
 
-test('the version rule: v1 for narrow outputs v4 reads as scalars (N <= 8, N % 4 != 0 or B^T) and for outputs of at most 2 rows, v4 otherwise; forceMatmulVersion overrides it', () => {
+test('the kernel rule: matmul_blocked_vec4 where B (K, N) has N % 4 == 0, else matmul_blocked; matmul_naive for outputs of at most 2 rows, and of at most 8 columns matmul_blocked would compute', () => {
   const p = { batch: 1, M: 64, N: 7, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
-  assert.is(chooseMatmulVersion(p).name, 'v1');
-  assert.is(chooseMatmulVersion({ ...p, N: 8, transB: true }).name, 'v1');
-  assert.is(chooseMatmulVersion({ ...p, N: 8 }).name, 'v4');
-  assert.is(chooseMatmulVersion({ ...p, N: 65 }).name, 'v4');
-  assert.is(chooseMatmulVersion({ ...p, N: 64, transB: true }).name, 'v4');
-  assert.is(chooseMatmulVersion({ ...p, M: 2, N: 2352, transB: true }).name, 'v1');
-  assert.is(chooseMatmulVersion({ ...p, M: 3, N: 2352, transB: true }).name, 'v4');
-  forceMatmulVersion('v2');
-  assert.is(chooseMatmulVersion(p).name, 'v2');
-  forceMatmulVersion(null);
-  assert.throws(() => forceMatmulVersion('v0'), /matmul: no version 'v0'/);
+  assert.is(chooseMatmulKernel(p).name, 'matmul_naive');
+  assert.is(chooseMatmulKernel({ ...p, N: 8, transB: true }).name, 'matmul_naive');
+  assert.is(chooseMatmulKernel({ ...p, N: 8 }).name, 'matmul_blocked_vec4');
+  assert.is(chooseMatmulKernel({ ...p, N: 65 }).name, 'matmul_blocked');
+  assert.is(chooseMatmulKernel({ ...p, N: 64, transB: true }).name, 'matmul_blocked');
+  assert.is(chooseMatmulKernel({ ...p, M: 2, N: 2352, transB: true }).name, 'matmul_naive');
+  assert.is(chooseMatmulKernel({ ...p, M: 3, N: 2352, transB: true }).name, 'matmul_blocked');
+});
+
+test('withKernel: the variant runs inside the scope only, the previous choice returns after it (also on a throw, and when nested), and a variant is refused a call it cannot compute', async () => {
+  const p = { batch: 1, M: 64, N: 64, K: 32, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  await withKernel('matmul', matmulWorkgroupTiled, async () => {
+    assert.is(chooseMatmulKernel(p).name, 'matmul_workgroup_tiled');
+    await withKernel('matmul', matmulNaive, () => assert.is(chooseMatmulKernel(p).name, 'matmul_naive'));
+    assert.is(chooseMatmulKernel(p).name, 'matmul_workgroup_tiled');
+  });
+  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  try {
+    await withKernel('matmul', matmulBlocked, () => {
+      throw new Error('inside');
+    });
+    assert.unreachable('the throw passes through');
+  } catch (error) {
+    assert.is((error as Error).message, 'inside');
+  }
+  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  const vec4 = matmulLadder.find((k) => k.name === 'matmul_blocked_vec4')!;
+  await withKernel('matmul', vec4, () => {
+    assert.throws(() => chooseMatmulKernel({ ...p, transB: true }), /matmul: matmul_blocked_vec4 cannot compute a product with B\^T \(64, 32\)/);
+  });
 });
 
 test('a hand-worked product: [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]]', async () => {

@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
-import { GEMM_TILE_CANDIDATES, chooseConvVersion, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
-import { chooseMatmulVersion } from '../engine/backend/webgpu/matmul.js';
+import { GEMM_TILE_CANDIDATES, chooseConvKernel, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
+import { chooseMatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { gpuKernels } from '../engine/backend/webgpu/registry.js';
-import { adapterTable, setTuningTable, tuningKey, tuningTable } from '../engine/backend/webgpu/tuning.js';
+import { adapterTable, candidatesFor, setTuningTable, tuningKey, tuningTable } from '../engine/backend/webgpu/tuning.js';
 import { conv2dGeometry } from '../engine/ops/conv.js';
 import { checkOp } from './lib/check.js';
 
@@ -50,14 +50,14 @@ test("a table's choice is the candidate a call runs, and without a table the def
   const g = { ...geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 }), hasBias: true };
   const matmul = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: true, aBatchStride: 128 * 256, bBatchStride: 256 * 512 };
   setTuningTable({});
-  assert.is(gpuKernels.conv2d!.label!(g), `conv2d implicit-gemm ${tileName(defaultGemmTile(64))}`);
-  assert.is(chooseMatmulVersion(matmul).name, 'v4');
+  assert.is(gpuKernels.conv2d!.label!(g), `conv2d_implicit_gemm ${tileName(defaultGemmTile(64))}`);
+  assert.is(chooseMatmulKernel(matmul).name, 'matmul_blocked');
   try {
-    setTuningTable({ [tuningKey('conv2d', g)]: '64x4x4', [tuningKey('matmul', matmul)]: 'v3' });
-    assert.is(chooseConvVersion('conv2d').name, 'implicit-gemm');
-    assert.is(gpuKernels.conv2d!.label!(g), 'conv2d implicit-gemm 64x4x4');
-    assert.is(chooseMatmulVersion(matmul).name, 'v3');
-    assert.is(chooseMatmulVersion({ ...matmul, M: 7 }).name, 'v4', 'another shape class keeps the default');
+    setTuningTable({ [tuningKey('conv2d', g)]: '64x4x4', [tuningKey('matmul', matmul)]: 'matmul_naive' });
+    assert.is(chooseConvKernel('conv2d').name, 'conv2d_implicit_gemm');
+    assert.is(gpuKernels.conv2d!.label!(g), 'conv2d_implicit_gemm 64x4x4');
+    assert.is(chooseMatmulKernel(matmul).name, 'matmul_naive');
+    assert.is(chooseMatmulKernel({ ...matmul, M: 7 }).name, 'matmul_blocked', 'another shape class keeps the default');
     await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [4, 32, 8, 8] }, { shape: [64, 32, 3, 3] }, { shape: [64] }], TOLERANCE);
   } finally {
     setTuningTable({});
@@ -67,7 +67,7 @@ test("a table's choice is the candidate a call runs, and without a table the def
 test('the tuning file: one table per adapter, written atomically and read back the same', async () => {
   const gpu = await E.webgpu();
   const path = join(mkdtempSync(join(tmpdir(), 'tuning-')), 'tuning.json');
-  const table = { 'matmul NN 128x512x2048': 'v3', 'conv2d 64x2048x256': '8x8x8' };
+  const table = { 'matmul NN 128x512x2048': 'matmul_blocked', 'conv2d 64x2048x256': '8x8x8' };
   try {
     setTuningTable(table);
     await gpu.saveTuningFile(path);
@@ -81,8 +81,33 @@ test('the tuning file: one table per adapter, written atomically and read back t
   assert.equal(tuningTable(), {});
 });
 
+test('matmul tunes among the kernels that can run a class: matmul_blocked_vec4 only where B (K, N) has N % 4 == 0', () => {
+  const p = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+  assert.equal(candidatesFor('matmul', p), ['matmul_naive', 'matmul_blocked', 'matmul_blocked_vec4']);
+  assert.equal(candidatesFor('matmul', { ...p, transB: true }), ['matmul_naive', 'matmul_blocked']);
+  assert.equal(candidatesFor('matmul', { ...p, N: 511 }), ['matmul_naive', 'matmul_blocked']);
+  assert.equal(candidatesFor('conv2d', geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 })), GEMM_TILE_CANDIDATES);
+});
+
+test('tune() times the candidates that can run the class and records the fastest', async () => {
+  const gpu = await E.webgpu();
+  const p = { batch: 1, M: 33, N: 40, K: 17, transA: false, transB: true, aBatchStride: 0, bBatchStride: 0 };
+  try {
+    const { key, choice, ms } = await gpu.tune('matmul', p, 1);
+    assert.equal(Object.keys(ms), ['matmul_naive', 'matmul_blocked']);
+    assert.ok(Object.keys(ms).includes(choice));
+    assert.equal(tuningTable(), { [key]: choice });
+    assert.is(chooseMatmulKernel(p).name, choice);
+  } finally {
+    setTuningTable({});
+  }
+});
+
 test('a table naming an unknown kernel or candidate is refused, naming the entry', () => {
-  assert.throws(() => setTuningTable({ 'matmul NN 1x1x1': 'v9' }, 'tuning.json'), /tuning.json: 'matmul NN 1x1x1' chooses 'v9', not a candidate of matmul \(have v1, v2, v3, v4\)/);
+  assert.throws(
+    () => setTuningTable({ 'matmul NN 1x1x1': 'v9' }, 'tuning.json'),
+    /tuning.json: 'matmul NN 1x1x1' chooses 'v9', not a candidate of matmul \(have matmul_naive, matmul_blocked, matmul_blocked_vec4\)/,
+  );
   assert.throws(() => setTuningTable({ 'softmax 1': 'x' }, 'tuning.json'), /names kernel 'softmax', which is not tunable/);
   assert.throws(() => adapterTable([], 'a', 'tuning.json'), /tuning.json: expected an object of adapter tables/);
 });

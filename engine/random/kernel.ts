@@ -1,11 +1,12 @@
-// What a GPU backend needs to run shaders/random.wgsl: the full shader source (philox.wgsl prepended),
-// the kind codes and the 32-byte Params uniform block.
+// What a GPU backend needs to run shaders/random.wgsl: the full shader source (index_common.wgsl and
+// philox.wgsl prepended), the kind codes and the 32-byte Params uniform block.
+import indexCommonSource from '../../shaders/index_common.wgsl';
 import philoxSource from '../../shaders/philox.wgsl';
 import randomSource from '../../shaders/random.wgsl';
 import type { RandomKind } from './philox.js';
 
-/** philox.wgsl + random.wgsl: the random kernel as one module; set the override WG when creating it. */
-export const randomKernelSource = `${philoxSource}\n${randomSource}`;
+/** index_common.wgsl + philox.wgsl + random.wgsl: the random kernel as one module; set the override WG when creating it. */
+export const randomKernelSource = `${indexCommonSource}${philoxSource}\n${randomSource}`;
 
 /** Params.kind in shaders/random.wgsl (KIND_UNIFORM, KIND_NORMAL, KIND_GUMBEL). */
 export const RANDOM_KIND_CODES: Record<RandomKind, number> = { uniform: 0, normal: 1, gumbel: 2 };

@@ -8,6 +8,8 @@ import binaryVec4Source from '../../../shaders/binary_vec4.wgsl';
 import whereSource from '../../../shaders/where.wgsl';
 import whereVec4Source from '../../../shaders/where_vec4.wgsl';
 import broadcastSource from '../../../shaders/broadcast_common.wgsl';
+import indexCommonSource from '../../../shaders/index_common.wgsl';
+import stridedCommonSource from '../../../shaders/strided_common.wgsl';
 import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
 import { sizeOf, stridesOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
@@ -17,7 +19,10 @@ export const ELEMENTWISE_WORKGROUP = 256;
 /** Most axes a strided kernel handles; the uniform arrays hold 4 axes per vec4. */
 export const MAX_RANK = 8;
 export const RANK_VEC4S = MAX_RANK / 4;
-export const rankHeader = `const RANK_VEC4S: u32 = ${RANK_VEC4S}u;\n`;
+const rankHeader = `const RANK_VEC4S: u32 = ${RANK_VEC4S}u;\n`;
+/** What every strided kernel starts with: the rank constant, the flat index and the coordinate walk. */
+export const stridedPrelude = `${rankHeader}${indexCommonSource}${stridedCommonSource}`;
+const broadcastPrelude = `${stridedPrelude}${broadcastSource}`;
 
 const unaryWgsl: Record<UnaryOp, string> = {
   neg: '-x',
@@ -83,7 +88,7 @@ export function isContiguous(shape: number[], strides: number[]): boolean {
 }
 
 registerGpuKernel('fill', {
-  source: () => fillSource,
+  source: () => indexCommonSource + fillSource,
   constants,
   uniforms: ({ n, value }) => new UniformWriter().u32(n).f32(value).finish(),
   workgroups: ({ n }) => blocks(n),
@@ -95,7 +100,8 @@ const inQuads = (n: number) => n % FLOATS_PER_VEC4 === 0;
 
 registerGpuKernel('unary', {
   label: ({ op, n }) => `unary ${op}${inQuads(n) ? ' vec4' : ''}`,
-  source: ({ op, n }) => `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${inQuads(n) ? unaryVec4Source : unarySource}`,
+  source: ({ op, n }) =>
+    `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${indexCommonSource}${inQuads(n) ? unaryVec4Source : unarySource}`,
   constants,
   uniforms: ({ n, alpha }) => new UniformWriter().u32(n).f32(alpha).finish(),
   workgroups: ({ n }) => blocks(inQuads(n) ? n / FLOATS_PER_VEC4 : n),
@@ -162,7 +168,7 @@ function broadcastVec4(shape: number[], ...operandStrides: number[][]): boolean 
 registerGpuKernel('binary', {
   label: ({ op, shape, aStrides, bStrides }) => `binary ${op}${broadcastVec4(shape, aStrides, bStrides) ? ' vec4' : ''}`,
   source: ({ op, shape, aStrides, bStrides }) =>
-    `${rankHeader}${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastSource}${
+    `${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastPrelude}${
       broadcastVec4(shape, aStrides, bStrides) ? binaryVec4Source : binarySource
     }`,
   constants: ({ shape, aStrides, bStrides }) => ({
@@ -177,7 +183,7 @@ registerGpuKernel('binary', {
 registerGpuKernel('where', {
   label: ({ shape, condStrides, aStrides, bStrides }) => `where${broadcastVec4(shape, condStrides, aStrides, bStrides) ? ' vec4' : ''}`,
   source: ({ shape, condStrides, aStrides, bStrides }) =>
-    `${rankHeader}${broadcastSource}${broadcastVec4(shape, condStrides, aStrides, bStrides) ? whereVec4Source : whereSource}`,
+    `${broadcastPrelude}${broadcastVec4(shape, condStrides, aStrides, bStrides) ? whereVec4Source : whereSource}`,
   constants: ({ shape, condStrides, aStrides, bStrides }) => ({
     WG: ELEMENTWISE_WORKGROUP,
     MODE_COND: modeOf(shape, condStrides),

@@ -3,6 +3,7 @@
 // names the kernel that produced the first non-finite value. Slots are numbered across batches until the
 // report, so a batch submitted early (by a host write) keeps its flags.
 import finiteCheckSource from '../../../shaders/finite-check.wgsl';
+import indexCommonSource from '../../../shaders/index_common.wgsl';
 import { UNIFORM_SLOT_BYTES, spreadWorkgroups } from './registry.js';
 
 const WORKGROUP_SIZE = 256;
@@ -26,7 +27,7 @@ export class FiniteCheck {
       size: this.uniformStaging.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    const module = device.createShaderModule({ label: 'finite-check', code: finiteCheckSource });
+    const module = device.createShaderModule({ label: 'finite-check', code: indexCommonSource + finiteCheckSource });
     this.pipeline = device.createComputePipeline({
       label: 'finite-check',
       layout: 'auto',

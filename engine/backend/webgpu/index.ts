@@ -20,7 +20,7 @@ import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import { Profiler } from './profiler.js';
-import { loadTuningFile, saveTuningFile, setChoice, takePending, tunable, tuningFilePath, tuningKey } from './tuning.js';
+import { candidatesFor, loadTuningFile, saveTuningFile, setChoice, takePending, tunable, tuningFilePath, tuningKey } from './tuning.js';
 import './elementwise.js';
 import './reduce.js';
 import './matmul.js';
@@ -227,9 +227,9 @@ export class WebGpuBackend implements Backend {
   }
 
   /**
-   * Times every candidate of a tunable kernel on a call of params' shape (inputs filled with 0.5), records
-   * the fastest as the choice for its shape class and returns the median ms of each. A candidate whose
-   * first run takes over SLOW_CANDIDATE times the best so far is not run again.
+   * Times every candidate of a tunable kernel that can run the call on a call of params' shape (inputs
+   * filled with 0.5), records the fastest as the choice for its shape class and returns the median ms of
+   * each. A candidate whose first run takes over SLOW_CANDIDATE times the best so far is not run again.
    */
   async tune<K extends KernelName>(kernel: K, params: KernelParams[K], runs = 3): Promise<{ key: string; choice: string; ms: Record<string, number> }> {
     const t = tunable(kernel);
@@ -244,7 +244,7 @@ export class WebGpuBackend implements Backend {
     const out = this.alloc(output);
     const ms: Record<string, number> = {};
     let best = Infinity;
-    for (const candidate of t.candidates) {
+    for (const candidate of candidatesFor(kernel, params)) {
       setChoice(key, candidate);
       const samples: number[] = [];
       for (let i = 0; i <= runs; i++) {

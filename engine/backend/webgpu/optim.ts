@@ -1,6 +1,7 @@
 // WebGPU optimizer updates: the fused in-place Adam and SGD kernels (the float32 twins of
 // backend/cpu/optim.ts). The parameter and its state are bound as read_write outputs.
 import adamUpdateSource from '../../../shaders/adam_update.wgsl';
+import indexCommonSource from '../../../shaders/index_common.wgsl';
 import sgdUpdateSource from '../../../shaders/sgd_update.wgsl';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
@@ -16,7 +17,7 @@ const packHeader = (pack: number) =>
 
 registerGpuKernel('adamUpdate', {
   label: ({ n }) => `adamUpdate${adamPack(n) > 1 ? ' vec4' : ''}`,
-  source: ({ n }) => packHeader(adamPack(n)) + adamUpdateSource,
+  source: ({ n }) => packHeader(adamPack(n)) + indexCommonSource + adamUpdateSource,
   constants,
   uniforms: (p) =>
     new UniformWriter()
@@ -32,7 +33,7 @@ registerGpuKernel('adamUpdate', {
 });
 
 registerGpuKernel('sgdUpdate', {
-  source: () => sgdUpdateSource,
+  source: () => indexCommonSource + sgdUpdateSource,
   constants,
   uniforms: (p) =>
     new UniformWriter().u32(p.n).f32(p.lr).f32(p.momentum).f32(p.weightDecay).u32(Number(p.firstStep)).finish(),

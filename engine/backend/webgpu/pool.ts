@@ -1,5 +1,7 @@
 // WebGPU pooling and upsampling kernels: one invocation per output element (forward) or per input pixel
-// (backward, gathering the windows that read it). Sources are prefixed with their family's common prelude.
+// (backward, gathering the windows that read it). Sources are prefixed with shaders/index_common.wgsl and
+// their family's common prelude.
+import indexCommonSource from '../../../shaders/index_common.wgsl';
 import poolCommonSource from '../../../shaders/pool_common.wgsl';
 import pool2dSource from '../../../shaders/pool2d.wgsl';
 import maxPoolBackwardSource from '../../../shaders/max_pool2d_backward.wgsl';
@@ -24,7 +26,7 @@ function poolUniforms(g: PoolGeometry): ArrayBuffer {
 
 registerGpuKernel('pool2d', {
   label: ({ op }) => `${op}Pool2d`,
-  source: () => poolCommonSource + pool2dSource,
+  source: () => indexCommonSource + poolCommonSource + pool2dSource,
   constants: ({ op }) => ({ WG: POOL_WORKGROUP, MAX_POOL: Number(op === 'max') }),
   uniforms: poolUniforms,
   workgroups: (g) => blocks(g.planes * g.outH * g.outW),
@@ -39,14 +41,14 @@ export function windowsTile(g: PoolGeometry): boolean {
 // One invocation per window where the windows tile the input, else one per input pixel (gathering).
 registerGpuKernel('maxPool2dBackward', {
   label: (g) => `maxPool2dBackward ${windowsTile(g) ? 'tiled' : 'gather'}`,
-  source: (g) => poolCommonSource + (windowsTile(g) ? maxPoolBackwardTiledSource : maxPoolBackwardSource),
+  source: (g) => indexCommonSource + poolCommonSource + (windowsTile(g) ? maxPoolBackwardTiledSource : maxPoolBackwardSource),
   constants: () => ({ WG: POOL_WORKGROUP }),
   uniforms: poolUniforms,
   workgroups: (g) => blocks(g.planes * (windowsTile(g) ? g.outH * g.outW : g.inH * g.inW)),
 });
 
 registerGpuKernel('avgPool2dBackward', {
-  source: () => poolCommonSource + avgPoolBackwardSource,
+  source: () => indexCommonSource + poolCommonSource + avgPoolBackwardSource,
   constants: () => ({ WG: POOL_WORKGROUP }),
   uniforms: poolUniforms,
   workgroups: (g) => blocks(g.planes * g.inH * g.inW),
@@ -59,7 +61,7 @@ function upsampleUniforms(g: UpsampleGeometry): ArrayBuffer {
 
 registerGpuKernel('upsample2d', {
   label: ({ mode }) => `upsample2d ${mode}`,
-  source: () => upsampleCommonSource + upsampleSource,
+  source: () => indexCommonSource + upsampleCommonSource + upsampleSource,
   constants: () => ({ WG: POOL_WORKGROUP }),
   uniforms: upsampleUniforms,
   workgroups: (g) => blocks(g.planes * g.inH * g.scale * g.inW * g.scale),
@@ -67,7 +69,7 @@ registerGpuKernel('upsample2d', {
 
 registerGpuKernel('upsample2dBackward', {
   label: ({ mode }) => `upsample2dBackward ${mode}`,
-  source: () => upsampleCommonSource + upsampleBackwardSource,
+  source: () => indexCommonSource + upsampleCommonSource + upsampleBackwardSource,
   constants: () => ({ WG: POOL_WORKGROUP }),
   uniforms: upsampleUniforms,
   workgroups: (g) => blocks(g.planes * g.inH * g.inW),

@@ -7,7 +7,7 @@ import type { KernelName, KernelParams } from '../backend.js';
 export interface GpuKernel<K extends KernelName> {
   /** Shown in error messages and debug reports; defaults to the kernel name. */
   label?: (params: KernelParams[K]) => string;
-  /** WGSL source; may pick a version by params (the matmul ladder does). */
+  /** WGSL source; may pick a variant by params (matmul does: variantKernel below). */
   source: (params: KernelParams[K]) => string;
   entryPoint?: string;
   /** Values of the shader's `override` declarations (workgroup and tile sizes live here, once). */
@@ -24,6 +24,68 @@ export const gpuKernels: { [K in KernelName]?: GpuKernel<K> } = {};
 
 export function registerGpuKernel<K extends KernelName>(name: K, kernel: GpuKernel<K>): void {
   gpuKernels[name] = kernel as (typeof gpuKernels)[K];
+}
+
+/**
+ * One way to compute a kernel, named by its strategy after its shader file (matmul_blocked_vec4): the WGSL
+ * source, its override constants and its dispatch size. A kernel with several variants picks one per call;
+ * the variants the engine never picks live in bench/ladder/, and benches and tests run those with withKernel.
+ */
+export interface KernelVariant<P> {
+  name: string;
+  source: (params: P) => string;
+  constants: (params: P) => Record<string, number>;
+  workgroups: (params: P) => number | [number, number, number];
+  /** Whether the variant can compute this call; every call when absent. */
+  supports?: (params: P) => boolean;
+  /** The blocking a tiled variant runs on this call, shown after its name in labels. */
+  blocking?: (params: P) => string;
+}
+
+/** A kernel whose calls each run the variant `choose` picks; its label is the variant's name (and blocking). */
+export function variantKernel<K extends KernelName>(
+  choose: (params: KernelParams[K]) => KernelVariant<KernelParams[K]>,
+  rest: Pick<GpuKernel<K>, 'uniforms' | 'flops' | 'entryPoint'>,
+): GpuKernel<K> {
+  return {
+    label: (p) => {
+      const variant = choose(p);
+      return variant.blocking ? `${variant.name} ${variant.blocking(p)}` : variant.name;
+    },
+    source: (p) => choose(p).source(p),
+    constants: (p) => choose(p).constants(p),
+    workgroups: (p) => choose(p).workgroups(p),
+    ...rest,
+  };
+}
+
+const overrides: { [K in KernelName]?: KernelVariant<KernelParams[K]> } = {};
+
+/**
+ * Runs `body` with `variant` computing every call of `kernel` in place of the engine's choice, then restores
+ * the previous choice, also when body throws. For benches and tests: a rung of bench/ladder/, or an engine
+ * variant on calls the engine's rule gives to another. A call picks its variant when it is recorded, so
+ * every call made inside body runs `variant`, however late its batch is submitted.
+ *   await withKernel('matmul', matmulNaive, () => E.matmul(a, b).toArray());
+ */
+export async function withKernel<K extends KernelName, T>(
+  kernel: K,
+  variant: KernelVariant<KernelParams[K]>,
+  body: () => T | Promise<T>,
+): Promise<T> {
+  const previous = overrides[kernel];
+  overrides[kernel] = variant as (typeof overrides)[K];
+  try {
+    return await body();
+  } finally {
+    if (previous) overrides[kernel] = previous;
+    else delete overrides[kernel];
+  }
+}
+
+/** The variant withKernel put in place for `kernel`, if any: the first thing a kernel's choice consults. */
+export function kernelOverride<K extends KernelName>(kernel: K): KernelVariant<KernelParams[K]> | undefined {
+  return overrides[kernel];
 }
 
 /** Bytes between two dispatches' uniform records in an arena (WebGPU's minUniformBufferOffsetAlignment). */

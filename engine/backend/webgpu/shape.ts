@@ -1,13 +1,14 @@
 // WebGPU shape kernels: strided copy and gather (forward and backward) dispatch.
 import copySource from '../../../shaders/copy.wgsl';
 import gatherSource from '../../../shaders/gather.wgsl';
-import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, isContiguous, operandAccess, rankHeader } from './elementwise.js';
+import indexCommonSource from '../../../shaders/index_common.wgsl';
+import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, isContiguous, operandAccess, stridedPrelude } from './elementwise.js';
 import { sizeOf } from '../../tensor.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 
 registerGpuKernel('copy', {
-  source: () => `${rankHeader}${copySource}`,
+  source: () => `${stridedPrelude}${copySource}`,
   constants: ({ shape, inStrides, outStrides }) => ({
     ...constants(),
     OUT_CONTIGUOUS: Number(isContiguous(shape, outStrides)),
@@ -36,7 +37,7 @@ const gatherUniforms = ({ outer, axisSize, count, inner }: GatherParams) =>
   new UniformWriter().u32(outer).u32(axisSize).u32(count).u32(inner).finish();
 
 registerGpuKernel('gather', {
-  source: () => gatherSource,
+  source: () => indexCommonSource + gatherSource,
   entryPoint: 'gather',
   constants,
   uniforms: gatherUniforms,
@@ -44,7 +45,7 @@ registerGpuKernel('gather', {
 });
 
 registerGpuKernel('gatherBackward', {
-  source: () => gatherSource,
+  source: () => indexCommonSource + gatherSource,
   entryPoint: 'gather_backward',
   constants,
   uniforms: gatherUniforms,

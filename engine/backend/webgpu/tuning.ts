@@ -1,7 +1,8 @@
-// Per-adapter kernel tuning. A tunable kernel offers a few candidate configurations (matmul: the rungs of
-// its ladder; the implicit-GEMM convolutions: blockings from the 8-thread, register-heavy ones lavapipe
-// likes to the 64-256-thread ones a GPU needs), all computing the same result, and sorts its calls into
-// shape classes. Which candidate a class runs comes from the tuning table of the adapter in use:
+// Per-adapter kernel tuning. A tunable kernel offers a few candidate configurations (matmul: its three
+// kernels, matmul_naive, matmul_blocked and matmul_blocked_vec4; the implicit-GEMM convolutions: blockings
+// from the 8-thread, register-heavy ones lavapipe likes to the 64-256-thread ones a GPU needs), all
+// computing the same result where they run, and sorts its calls into shape classes. Which candidate a
+// class runs comes from the tuning table of the adapter in use:
 //   - loaded from a JSON file keyed by the adapter's description (ENGINE_TUNING_FILE, default
 //     tuning.json in the working directory), filled ahead of time by `npm run tune`;
 //   - with ENGINE_TUNE=1, a class met without a choice is timed on first use: the call runs the default,
@@ -15,7 +16,9 @@
 export interface Tunable<P> {
   kernel: string;
   candidates: string[];
-  /** the class of a call: calls of one class share a choice */
+  /** whether a candidate can run a call (matmul_blocked_vec4 needs B (K, N) with N % 4 == 0); all can when absent */
+  supports?: (candidate: string, params: P) => boolean;
+  /** the class of a call: calls of one class share a choice, and every candidate supports all or none of them */
   shapeClass: (params: P) => string;
   /** a call of the class's shape, to time candidates on (inputs of these sizes, then the output) */
   operandSizes: (params: P) => { inputs: number[]; output: number };
@@ -35,6 +38,13 @@ export function registerTunable<P>(tunable: Tunable<P>): void {
 
 export function tunable(kernel: string): Tunable<unknown> | undefined {
   return tunables.get(kernel);
+}
+
+/** The candidates that can run this call (and every call of its class), in the kernel's order. */
+export function candidatesFor<P>(kernel: string, params: P): string[] {
+  const t = tunables.get(kernel) as Tunable<P> | undefined;
+  if (!t) throw new Error(`tuning: kernel '${kernel}' is not tunable`);
+  return t.candidates.filter((candidate) => t.supports?.(candidate, params) ?? true);
 }
 
 /** The key of a call in the tuning table. */

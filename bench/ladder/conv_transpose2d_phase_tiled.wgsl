@@ -1,10 +1,12 @@
-// convTranspose2d v3 (stride-phase gather): v2 tested every (ky, kx) tap at every pixel, but with stride s
-// only the taps with (iy + pad - ky*dilation) = 0 mod s land on a dy element (1 in s^2 of them for a 2-D
-// stride s, dilation 1); v3 enumerates those taps directly. The x side is split by stride phase
+// conv_transpose2d_phase_tiled (ladder rung 3, after _register_tiled): visits only the taps that land, one stride phase at a time. Run: npm run bench:conv -- --rungs phase_tiled (results: bench/results/conv-lavapipe.md).
+// conv_transpose2d_register_tiled tests every (ky, kx) tap at every pixel, but with stride s only the taps
+// with (iy + pad - ky*dilation) = 0 mod s land on a dy element (1 in s^2 of them for a 2-D stride s,
+// dilation 1); this rung enumerates those taps directly. The x side is split by stride phase
 // (iy mod stride_h, ix mod stride_w): every pixel of one phase has the same landing taps, so a workgroup
 // covers one phase of one batch entry, and an invocation's PIXEL_TILE pixels are neighbours within
 // its phase (ix, ix + stride_w, ...), whose dy reads are then neighbours too (ox, ox + 1, ...).
-// Register-tiled like v2: IN_CHANNEL_TILE channels x PIXEL_TILE pixels (sizes per shape: engine/backend/webgpu/conv.ts). Also conv2d's input gradient.
+// Register-tiled like rung 2: IN_CHANNEL_TILE channels x PIXEL_TILE pixels (sizes per shape:
+// bench/ladder/conv.ts). Also conv2d's input gradient.
 // Prefixed with conv_common.wgsl and a generated header defining IN_CHANNEL_TILE and PIXEL_TILE.
 //   dx[b, ci, iy, ix] = bias[ci] + sum over (co, ky, kx) and the (oy, ox) whose tap lands on (iy, ix) of dy[b, co, oy, ox] w[co, ci, ky, kx]
 //   landing taps of rows of phase ry: ky*dilation_h = ry + pad_h (mod stride_h), i.e. ky = first, first + step, ...

@@ -1,6 +1,6 @@
-// conv2d v1 (naive direct): one invocation computes one output element, looping over the in_channels x
-// kernel_h x kernel_w taps and reading x and w straight from global memory. The readable baseline that
-// faster versions are checked and timed against. Prefixed with conv_common.wgsl.
+// conv2d_naive (ladder rung 1, the readable baseline every faster rung is checked and timed against): one invocation computes one output element. Run: npm run bench:conv -- --rungs naive (results: bench/results/conv-lavapipe.md).
+// It loops over the in_channels x kernel_h x kernel_w taps, reading x and w straight from global memory.
+// Prefixed with index_common.wgsl and conv_common.wgsl.
 //   y[b, co, oy, ox] = bias[co] + sum_{ci, ky, kx} x[b, ci, iy, ix] w[co, ci, ky, kx]
 // Bindings: 0 uniform ConvParams, 1 x, 2 w, 3 bias (out_channels), 4 y.
 
@@ -14,7 +14,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat_invocation(wid, nwg, lid, WG);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.batch * params.out_channels * params.out_h * params.out_w) {
     return;
   }

@@ -1,5 +1,7 @@
-// matmul v1 (naive): one invocation computes one output element with a K-long dot product, reading A and B
-// straight from global memory. The readable baseline every faster version is checked and timed against.
+// matmul_naive: one invocation computes one output element with a K-long dot product, reading A and B
+// straight from global memory. The readable baseline of the ladder (bench/ladder/matmul.ts), and the kernel
+// the engine runs where a register block would mostly compute outputs it drops (outputs of one or two rows,
+// or a few columns: engine/backend/webgpu/matmul.ts).
 // out (batch, M, N) = op(A) (batch, M, K) x op(B) (batch, K, N); A is stored (M, K), or (K, M) when
 // TRANS_A; B is stored (K, N), or (N, K) when TRANS_B; a batch stride of 0 shares one matrix.
 // Bindings: 0 uniform Params, 1 a, 2 b, 3 out.

@@ -1,4 +1,4 @@
-// v2: workgroup tiling: each TILE x TILE workgroup stages a tile of A and a tile of B in workgroup memory, so each value is read from global memory once per tile instead of once per output (the classic GPU step; on lavapipe, a CPU driver, its barriers cost more than the reads it saves, see bench/results).
+// matmul_workgroup_tiled (ladder rung 2, after matmul_naive; not in the engine, which runs matmul_blocked): each TILE x TILE workgroup stages a tile of A and a tile of B in workgroup memory, so each value is read from global memory once per tile instead of once per output, the classic GPU step. Run: npm run bench:matmul -- --rungs matmul_workgroup_tiled (results: bench/results/matmul-lavapipe.md).
 // out (batch, M, N) = op(A) (batch, M, K) x op(B) (batch, K, N); A is stored (M, K), or (K, M) when
 // TRANS_A; B is stored (K, N), or (N, K) when TRANS_B; a batch stride of 0 shares one matrix.
 // Tiles past the matrix edge are filled with zeros, so any M, N, K work. Bindings: 0 uniform Params, 1 a, 2 b, 3 out.

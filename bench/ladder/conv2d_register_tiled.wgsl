@@ -1,10 +1,10 @@
-// conv2d v2 (register-tiled direct): each invocation computes an OUT_CHANNEL_TILE x PIXEL_TILE block of
-// outputs (that many channels, at that many neighbouring pixels of one output row), so every input value
-// loaded serves OUT_CHANNEL_TILE products and every weight PIXEL_TILE, and the bounds and index
-// arithmetic of a tap is paid once per block instead of once per output. A workgroup shares one channel
-// tile and one batch entry (so its weight reads are the same address in every invocation); its
-// invocations cover consecutive pixel blocks. Prefixed with conv_common.wgsl and a generated header
-// defining the constants OUT_CHANNEL_TILE and PIXEL_TILE.
+// conv2d_register_tiled (ladder rung 2, after conv2d_naive): a block of outputs per invocation, so each load serves many products. Run: npm run bench:conv -- --rungs register_tiled (results: bench/results/conv-lavapipe.md).
+// Each invocation computes an OUT_CHANNEL_TILE x PIXEL_TILE block of outputs (that many channels, at that
+// many neighbouring pixels of one output row), so every input value loaded serves OUT_CHANNEL_TILE
+// products and every weight PIXEL_TILE, and the bounds and index arithmetic of a tap is paid once per
+// block instead of once per output. A workgroup shares one channel tile and one batch entry (so its weight
+// reads are the same address in every invocation); its invocations cover consecutive pixel blocks.
+// Prefixed with conv_common.wgsl and a generated header defining OUT_CHANNEL_TILE and PIXEL_TILE.
 //   y[b, co, oy, ox] = bias[co] + sum_{ci, ky, kx} x[b, ci, iy, ix] w[co, ci, ky, kx]
 // Dispatch: (ceil(out_h * ceil(out_w / PIXEL_TILE) / WG), ceil(out_channels / OUT_CHANNEL_TILE), batch).
 // Bindings: 0 uniform ConvParams, 1 x, 2 w, 3 bias (out_channels), 4 y.

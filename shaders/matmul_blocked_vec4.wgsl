@@ -1,4 +1,7 @@
-// v4: v3's register blocking (16x8 blocks) with B read as vec4s along N (one load per 4 columns, accumulated as vec4s): 1.2-2x v3 on lavapipe on the VAE's y = x W, dW = x^T dy and squares; reading A as vec4s along K too measured slower, and so did B (N, K) as vec4s along K, so TRANS_B products run v3's kernel (engine/backend/webgpu/matmul.ts).
+// matmul_blocked_vec4: matmul_blocked's register blocking with B read as vec4s along N (one load per 4
+// columns, accumulated as vec4s). It needs B stored (K, N) with N % 4 == 0; B^T products and other widths
+// run matmul_blocked (engine/backend/webgpu/matmul.ts). Timings, and the variants tried and left out:
+// bench/results/matmul-lavapipe.md.
 // out (batch, M, N) = op(A) (batch, M, K) x B (batch, K, N); A is stored (M, K), or (K, M) when TRANS_A;
 // B is stored (K, N); a batch stride of 0 shares one matrix. b is read as a vec4 view, so B's rows must
 // start on a vec4: N % 4 == 0 (the batch stride K * N follows).

@@ -1,6 +1,6 @@
-// convTranspose2d v1 (naive gather): one invocation computes one element of the conv2d *input* side,
-// summing the y-side values whose taps land on it. This is both the transposed convolution and conv2d's
-// input gradient (the same sum). Prefixed with conv_common.wgsl.
+// conv_transpose2d_naive (ladder rung 1, the readable baseline): a gather, one invocation per element of the conv2d *input* side. Run: npm run bench:conv -- --rungs naive (results: bench/results/conv-lavapipe.md).
+// Each invocation sums the y-side values whose taps land on its element. This is both the transposed
+// convolution and conv2d's input gradient (the same sum). Prefixed with index_common.wgsl and conv_common.wgsl.
 //   dx[b, ci, iy, ix] = bias[ci] + sum over (co, ky, kx) and the (oy, ox) with
 //                       oy*stride_h - pad_h + ky*dilation_h = iy (likewise for columns) of dy[b, co, oy, ox] w[co, ci, ky, kx]
 // Bindings: 0 uniform ConvParams, 1 dy (y side), 2 w, 3 bias (in_channels), 4 dx (x side).
@@ -15,7 +15,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat_invocation(wid, nwg, lid, WG);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.batch * params.in_channels * params.in_h * params.in_w) {
     return;
   }

@@ -1,6 +1,7 @@
-// conv2d weight gradient v1 (naive): one invocation computes one weight's gradient, a dot product over
-// (batch, out_h, out_w) of dy with the input pixels that weight's tap read. Serves conv2d's dw, and
-// convTranspose2d's dw with the x and y sides swapped. Prefixed with conv_common.wgsl.
+// conv2d_weight_grad_naive (ladder rung 1, the readable baseline): one invocation computes one weight's gradient. Run: npm run bench:conv -- --rungs naive (results: bench/results/conv-lavapipe.md).
+// It is a dot product over (batch, out_h, out_w) of dy with the input pixels that weight's tap read. Serves
+// conv2d's dw, and convTranspose2d's dw with the x and y sides swapped. Prefixed with index_common.wgsl and
+// conv_common.wgsl.
 //   dw[co, ci, ky, kx] = sum_{b, oy, ox} dy[b, co, oy, ox] x[b, ci, iy, ix]
 // Bindings: 0 uniform ConvParams, 1 x, 2 dy, 3 dw.
 
@@ -13,7 +14,7 @@ override WG: u32;
 @compute @workgroup_size(WG)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flat_invocation(wid, nwg, lid, WG);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= params.out_channels * params.in_channels * params.kernel_h * params.kernel_w) {
     return;
   }

@@ -9,7 +9,7 @@
 //   px = left + (x - xMin) / (xMax - xMin) * width
 //   py = top + height - (y - yMin) / (yMax - yMin) * height
 
-import { formatNumber } from '../../../engine/io/format.js';
+import { formatNumber } from './format';
 
 export interface Series {
   name: string;

@@ -1,9 +1,9 @@
-// convTranspose2d v2 (register-tiled gather), the mirror of conv2d v2: each invocation computes an
-// IN_CHANNEL_TILE x PIXEL_TILE block of the x side (that many channels at that many neighbouring pixels
-// of one row), so each dy value loaded serves IN_CHANNEL_TILE products and each weight PIXEL_TILE. A
-// workgroup shares one channel tile and one batch entry (its weight reads are the same address in every
-// invocation). Also conv2d's input gradient. Prefixed with conv_common.wgsl and a generated header
-// defining IN_CHANNEL_TILE and PIXEL_TILE.
+// conv_transpose2d_register_tiled (ladder rung 2, after _naive): a block of x-side outputs per invocation, so each load serves many products. Run: npm run bench:conv -- --rungs register_tiled (results: bench/results/conv-lavapipe.md).
+// The mirror of conv2d_register_tiled: each invocation computes an IN_CHANNEL_TILE x PIXEL_TILE block of
+// the x side (that many channels at that many neighbouring pixels of one row), so each dy value loaded
+// serves IN_CHANNEL_TILE products and each weight PIXEL_TILE. A workgroup shares one channel tile and one
+// batch entry (its weight reads are the same address in every invocation). Also conv2d's input gradient.
+// Prefixed with conv_common.wgsl and a generated header defining IN_CHANNEL_TILE and PIXEL_TILE.
 //   dx[b, ci, iy, ix] = bias[ci] + sum over (co, ky, kx) and the (oy, ox) whose tap lands on (iy, ix) of dy[b, co, oy, ox] w[co, ci, ky, kx]
 // Dispatch: (ceil(in_h * ceil(in_w / PIXEL_TILE) / WG), ceil(in_channels / IN_CHANNEL_TILE), batch).
 // Bindings: 0 uniform ConvParams, 1 dy (y side), 2 w, 3 bias (in_channels), 4 dx (x side).

@@ -1,8 +1,8 @@
-// conv2d weight gradient v2 (register-tiled): each invocation computes the gradients of one tap (ky, kx)
-// for an OUT_CHANNEL_TILE x IN_CHANNEL_TILE block of channel pairs, so per (b, oy, ox) it loads
-// OUT_CHANNEL_TILE dy values and IN_CHANNEL_TILE x values for their product of multiply-adds, and checks
-// the tap's bounds once for the block. Prefixed with conv_common.wgsl and a generated header defining
-// OUT_CHANNEL_TILE and IN_CHANNEL_TILE.
+// conv2d_weight_grad_register_tiled (ladder rung 2, after _naive): a block of channel pairs per invocation, so each load serves many products. Run: npm run bench:conv -- --rungs register_tiled (results: bench/results/conv-lavapipe.md).
+// Each invocation computes the gradients of one tap (ky, kx) for an OUT_CHANNEL_TILE x IN_CHANNEL_TILE
+// block of channel pairs, so per (b, oy, ox) it loads OUT_CHANNEL_TILE dy values and IN_CHANNEL_TILE x
+// values for their product of multiply-adds, and checks the tap's bounds once for the block. Prefixed with
+// index_common.wgsl, conv_common.wgsl and a generated header defining OUT_CHANNEL_TILE and IN_CHANNEL_TILE.
 //   dw[co, ci, ky, kx] = sum_{b, oy, ox} dy[b, co, oy, ox] x[b, ci, iy, ix]
 // Dispatch: 1-D over ceil(out_channels / OUT_CHANNEL_TILE) * ceil(in_channels / IN_CHANNEL_TILE) * kernel_h * kernel_w invocations.
 // Bindings: 0 uniform ConvParams, 1 x, 2 dy, 3 dw.
@@ -19,7 +19,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let out_tiles = (params.out_channels + OUT_CHANNEL_TILE - 1u) / OUT_CHANNEL_TILE;
   let in_tiles = (params.in_channels + IN_CHANNEL_TILE - 1u) / IN_CHANNEL_TILE;
   let taps = params.kernel_h * params.kernel_w;
-  let i = flat_invocation(wid, nwg, lid, WG);
+  let i = flat_index(wid, nwg, lid, WG);
   if (i >= out_tiles * in_tiles * taps) {
     return;
   }

@@ -1,4 +1,8 @@
-// v3: register blocking straight from global memory: each thread accumulates a TM x TN block of outputs in registers (TM * TN multiply-adds per TM + TN loads instead of 1 per 2), and a workgroup is one row of WG_X threads sharing the same TM rows of A, so A's loads are uniform (one broadcast load on a SIMD CPU); v2's tiles are dropped, their barriers measured slower than the reads they save on lavapipe.
+// matmul_blocked: register blocking straight from global memory: each thread accumulates a TM x TN block of
+// outputs in registers (TM * TN multiply-adds per TM + TN loads instead of 1 per 2), and a workgroup is one
+// row of WG_X threads sharing the same TM rows of A, so A's loads are uniform (one broadcast load on a SIMD
+// CPU); no workgroup memory, so no barriers (bench/ladder/matmul_workgroup_tiled.wgsl stages tiles instead).
+// The engine runs it where matmul_blocked_vec4 cannot read B as vec4s: B^T products and N % 4 != 0.
 // out (batch, M, N) = op(A) (batch, M, K) x op(B) (batch, K, N); A is stored (M, K), or (K, M) when
 // TRANS_A; B is stored (K, N), or (N, K) when TRANS_B; a batch stride of 0 shares one matrix.
 // A workgroup covers rows [m0, m0 + TM) and columns [n_base, n_base + WG_X * TN); thread x owns columns

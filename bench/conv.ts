@@ -16,7 +16,8 @@
 // strided layers; a strategy runs for the kernels whose ladder has it.
 import * as E from '../engine/index.js';
 import type { Backend, Storage } from '../engine/backend/backend.js';
-import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
+import type { ConvGeometry } from '../engine/backend/contracts.js';
+import { conv2dGeometry, convTranspose2dGeometry, type Conv2dOptions, type ConvTranspose2dOptions } from '../engine/ops/conv.js';
 import { convOperandSizes, type ConvKernel, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { withKernel } from '../engine/backend/webgpu/registry.js';
 import { CONV_STRATEGIES, convLadder, strategyOf } from './ladder/conv.js';

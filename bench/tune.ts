@@ -7,8 +7,9 @@
 // --quick tunes only the classes of the MLP VAE and of the default CycleGAN (a few minutes on lavapipe).
 // The file keeps the tables of other adapters; ENGINE_TUNING_FILE names it for every later run.
 import * as E from '../engine/index.js';
-import type { Backend, KernelParams } from '../engine/backend/backend.js';
-import { conv2dGeometry, convTranspose2dGeometry, type ConvGeometry } from '../engine/ops/conv.js';
+import type { Backend } from '../engine/backend/backend.js';
+import type { ConvGeometry, KernelParams } from '../engine/backend/contracts.js';
+import { conv2dGeometry, convTranspose2dGeometry } from '../engine/ops/conv.js';
 import { convOperandSizes, type ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { matmulOperandSizes } from '../engine/backend/webgpu/matmul.js';
 import { candidatesFor, setChoice, tuningFilePath, tuningKey } from '../engine/backend/webgpu/tuning.js';

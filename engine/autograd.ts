@@ -3,7 +3,11 @@
 // Rules are written with the same ops, so backward runs on whichever backend the tensors live on.
 // backward() walks the recorded graph in reverse topological order; a gradient whose shape is a broadcast
 // of its input's shape is summed back to that shape here, once, so rules need not do it.
-import { Tensor, formatShape, keep, peekNextTensorId } from './tensor.js';
+import { formatShape } from './shape.js';
+import { Tensor, keep, peekNextTensorId } from './tensor.js';
+// The one circle left in the engine's imports: every op calls record() from here, and backward() seeds and
+// accumulates gradients with ops (onesLike, add, sumToShape), as backward rules are written with ops.
+// Neither side calls the other while its module loads, only inside functions, so the order is harmless.
 import { add, onesLike } from './ops/elementwise.js';
 import { sumToShape } from './ops/reduce.js';
 

@@ -1,6 +1,7 @@
 // Gradient checking: central finite differences in float64 on the CPU backend against the analytic
 // gradients that backward() computes. Every backward rule in the engine is tested with it.
-import { Tensor, formatShape, fromValues } from './tensor.js';
+import { formatShape } from './shape.js';
+import { Tensor, fromValues } from './tensor.js';
 import { backward, noGrad } from './autograd.js';
 import { cpuBackend } from './runtime.js';
 import type { CpuStorage } from './backend/cpu/index.js';

@@ -2,7 +2,8 @@
 // alike (it imports no Node module). `import * as E from './engine/index.js'`; engine/node.ts adds `E.train`.
 import './methods.js';
 
-export { Tensor, tidy, keep, sizeOf, formatShape, fromValues } from './tensor.js';
+export { sizeOf, formatShape } from './shape.js';
+export { Tensor, tidy, keep, fromValues } from './tensor.js';
 export { backward, noGrad, detach, isGradEnabled } from './autograd.js';
 export { setBackend, getBackend, cpuBackend, webgpu, flush, releaseDevice, type BackendName } from './runtime.js';
 export * from './ops/elementwise.js';

@@ -1,8 +1,9 @@
-// Which backend new tensors live on. The CPU backend is always there; the WebGPU device is acquired lazily,
-// once per process, the first time `setBackend('webgpu')` (or `webgpu()`) is awaited.
+// Which backend new tensors live on. The CPU backend is always there; the WebGPU backend is loaded lazily,
+// once per process, the first time `setBackend('webgpu')` (or `webgpu()`) is awaited: its module is
+// imported then (a dynamic import, so the CPU path never loads it or Dawn), and the device acquired.
 import type { Backend } from './backend/backend.js';
 import { CpuBackend } from './backend/cpu/index.js';
-import { WebGpuBackend } from './backend/webgpu/index.js';
+import type { WebGpuBackend } from './backend/webgpu/index.js';
 
 export type BackendName = Backend['name'];
 
@@ -17,10 +18,12 @@ export function cpuBackend(): CpuBackend {
 
 /** The process's WebGPU backend, created on first use (throws with install advice when no adapter exists). */
 export async function webgpu(): Promise<WebGpuBackend> {
-  gpu ??= WebGpuBackend.create().then((backend) => {
-    gpuReady = backend;
-    return backend;
-  });
+  gpu ??= import('./backend/webgpu/index.js')
+    .then(({ WebGpuBackend }) => WebGpuBackend.create())
+    .then((backend) => {
+      gpuReady = backend;
+      return backend;
+    });
   try {
     return await gpu;
   } catch (error) {

@@ -5,8 +5,10 @@
 // Memory: every tensor created inside `tidy(fn)` is disposed when fn returns, except the tensors fn
 // returns (they move to the enclosing scope) and tensors marked with `keep()` (parameters, optimizer state,
 // gradients of leaves).
+import { formatShape, sizeOf, stridesOf } from './shape.js';
 import type { Backend, Storage } from './backend/backend.js';
 import { getBackend } from './runtime.js';
+// A type-only import, erased at build time: autograd sits above the tensor and imports it.
 import type { GradNode } from './autograd.js';
 
 let nextId = 0;
@@ -22,25 +24,6 @@ class SharedStorage {
     readonly backend: Backend,
     readonly storage: Storage,
   ) {}
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Row-major strides of a contiguous tensor: strides[d] = prod(shape[d+1:]). */
-export function stridesOf(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let stride = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = stride;
-    stride *= shape[d];
-  }
-  return strides;
-}
-
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
 }
 
 export class Tensor {

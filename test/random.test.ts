@@ -16,8 +16,8 @@ import {
   wordToUniform,
   type Counter,
   type Key,
-  type RandomKind,
 } from '../engine/random/philox.js';
+import type { RandomKind } from '../engine/backend/contracts.js';
 import { packRandomParams, randomKernelSource } from '../engine/random/kernel.js';
 
 // Known answers for philox4x32 with 10 rounds, from Random123's kat_vectors file (Salmon et al.,

@@ -6,7 +6,7 @@ import * as E from '../engine/index.js';
 import { assertClose } from './lib/check.js';
 import { sizeClass } from '../engine/backend/webgpu/index.js';
 import { registerGpuKernel } from '../engine/backend/webgpu/registry.js';
-import type { KernelName } from '../engine/backend/backend.js';
+import type { KernelName } from '../engine/backend/contracts.js';
 
 test('debug mode names the first kernel that produced NaN', async () => {
   const gpu = await E.webgpu();

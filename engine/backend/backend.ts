@@ -3,23 +3,16 @@
 // Two backends implement the same small interface:
 //   - cpu    (engine/backend/cpu):    float64 plain loops, written to be read. It is the specification.
 //   - webgpu (engine/backend/webgpu): float32 WGSL kernels dispatched through Dawn.
-// A kernel's parameter record is declared once in `KernelParams` (each op family adds its kernels there by
-// declaration merging, next to the op that uses them), so both backends and the op agree on its meaning.
+// Every kernel's parameter record is declared once, in contracts.ts, so both backends and the ops agree on
+// its meaning. A backend imports only this layer and the leaves below it (contracts.ts, engine/shape.ts,
+// the Philox stream in engine/random/), never an op or the Tensor; the runtime loads the WebGPU backend
+// only when it is first asked for (test/layering.test.ts checks both).
+import type { KernelName, KernelParams } from './contracts.js';
 
 /** Opaque handle to `size` numbers of backend memory. */
 export interface Storage {
   readonly size: number;
 }
-
-/**
- * Every kernel name mapped to its parameter record. Op families extend this interface with
- * `declare module '../backend/backend.js' { interface KernelParams { myKernel: {...} } }`.
- * Inputs and outputs are passed separately as storages, in the order the kernel's comment gives.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
-export interface KernelParams {}
-
-export type KernelName = keyof KernelParams;
 
 export interface MemoryStats {
   /** storages handed out and not yet freed */

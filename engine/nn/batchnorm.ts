@@ -8,7 +8,8 @@
 // The forward is composed of ops (gradients flow through the batch statistics); the running statistics
 // are buffers updated in place without gradient. (PyTorch's num_batches_tracked is not kept: it only
 // matters for momentum = None, which is not offered.)
-import { Tensor, formatShape, tidy } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor, tidy } from '../tensor.js';
 import { noGrad } from '../autograd.js';
 import { add, div, mul, ones, sqrt, sub, zeros } from '../ops/elementwise.js';
 import { mean } from '../ops/reduce.js';

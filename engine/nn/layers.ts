@@ -1,6 +1,7 @@
 // Basic layers: Linear, the activation functions and the reshaping layers Flatten / Unflatten.
 // Each forward is a composition of engine ops, so gradients come from autograd.
-import { Tensor, formatShape, sizeOf } from '../tensor.js';
+import { formatShape, sizeOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { add, leakyRelu, relu, sigmoid, tanh } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { reshape } from '../ops/shape.js';

@@ -5,7 +5,8 @@
 //   'sum'       their sum
 //   'mean'      their mean
 //   'batchmean' their sum divided by the batch size (axis 0), the usual VAE convention
-import { Tensor, formatShape } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { record, noGrad } from '../autograd.js';
 import { abs, add, div, eq, exp, log, maximum, mul, neg, softplus, sub } from '../ops/elementwise.js';
 import { logSoftmax, mean, softmax, sum } from '../ops/reduce.js';

@@ -9,7 +9,8 @@
 //   }
 //
 // Parameters and buffers are `keep()`-ed, so tidy scopes never dispose them; `dispose()` frees them.
-import { Tensor, formatShape, keep, tidy } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor, keep, tidy } from '../tensor.js';
 import { noGrad } from '../autograd.js';
 import { zeros } from '../ops/elementwise.js';
 import { getBackend } from '../runtime.js';

@@ -2,7 +2,8 @@
 // identity while its values change (BatchNorm's running statistics, checkpoints restored on the device).
 // It records no gradient: assign to buffers and parameters outside the graph, never to a tensor a
 // recorded backward rule still reads.
-import { Tensor, formatShape } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
 
 /** target[i] = value[i] for every element; the shapes must hold the same number of elements. */
 export function assign(target: Tensor, value: Tensor): void {

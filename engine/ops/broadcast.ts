@@ -1,5 +1,5 @@
 // NumPy broadcasting: shapes are aligned at their last axis; each axis must match or be 1.
-import { formatShape, stridesOf } from '../tensor.js';
+import { formatShape, stridesOf } from '../shape.js';
 
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
   const rank = Math.max(...shapes.map((s) => s.length));

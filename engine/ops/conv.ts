@@ -4,10 +4,12 @@
 //                     y[b, co, oy, ox] = bias[co] + sum_{ci, ky, kx} x[b, ci, oy*s - p + ky*d, ox*s - p + kx*d] w[co, ci, ky, kx]
 //   convTranspose2d   the adjoint of conv2d in x: dy (B, C_out, outH, outW), w -> dx (B, C_in, H, W)
 //   conv2dWeightGrad  x, dy -> dw (C_out, C_in, kH, kW) = sum_{b, oy, ox} dy[b, co, oy, ox] x[b, ci, oy*s - p + ky*d, ...]
-// Every kernel takes one ConvGeometry written in conv2d's terms (x is the "input" side, y the "output"
-// side), so the transposed op uses the same record with the roles of the two sides swapped.
-// Bias gradients are sums of dy over (B, H, W), composed with sum.
-import { Tensor, formatShape } from '../tensor.js';
+// Every kernel takes one ConvGeometry (backend/contracts.ts) written in conv2d's terms (x is the "input"
+// side, y the "output" side), so the transposed op uses the same record with the roles of the two sides
+// swapped. This file builds and checks it. Bias gradients are sums of dy over (B, H, W), composed with sum.
+import { formatShape } from '../shape.js';
+import type { ConvGeometry } from '../backend/contracts.js';
+import { Tensor } from '../tensor.js';
 import { record } from '../autograd.js';
 import { sum } from './reduce.js';
 import { convOutputSize, pair, type Pair } from './window.js';
@@ -15,36 +17,6 @@ import { convOutputSize, pair, type Pair } from './window.js';
 // The pooling and upsampling ops belong to the same family; they are exported through this file.
 export * from './pool.js';
 export { convOutputSize, type Pair } from './window.js';
-
-/** Sizes of one convolution in conv2d's terms: x (batch, inChannels, inH, inW) -> y (batch, outChannels, outH, outW). */
-export interface ConvGeometry {
-  batch: number;
-  inChannels: number;
-  inH: number;
-  inW: number;
-  outChannels: number;
-  outH: number;
-  outW: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-  dilationH: number;
-  dilationW: number;
-}
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /** x (B, inC, inH, inW), w (outC, inC, kH, kW), bias (outC; unread without hasBias) -> y (B, outC, outH, outW) */
-    conv2d: ConvGeometry & { hasBias: boolean };
-    /** dy (B, outC, outH, outW), w (outC, inC, kH, kW), bias (inC; unread without hasBias) -> dx (B, inC, inH, inW) */
-    convTranspose2d: ConvGeometry & { hasBias: boolean };
-    /** x (B, inC, inH, inW), dy (B, outC, outH, outW) -> dw (outC, inC, kH, kW) */
-    conv2dWeightGrad: ConvGeometry;
-  }
-}
 
 export interface Conv2dOptions {
   stride?: Pair;

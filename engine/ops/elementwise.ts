@@ -1,30 +1,12 @@
 // Elementwise ops: unary functions, binary ops with NumPy broadcasting, comparisons and `where`.
-// Each op dispatches one kernel ('unary', 'binary', 'where' or 'fill'); its backward rule, written with
-// these same ops, sits right below it. The scalar functions themselves are defined in
-// backend/cpu/elementwise.ts (float64) and backend/webgpu/elementwise.ts (WGSL), one table each.
+// Each op dispatches one kernel ('unary', 'binary', 'where' or 'fill', declared in backend/contracts.ts);
+// its backward rule, written with these same ops, sits right below it. The scalar functions themselves are
+// defined in backend/cpu/elementwise.ts (float64) and backend/webgpu/elementwise.ts (WGSL), one table each.
 import type { Backend } from '../backend/backend.js';
+import type { BinaryOp, UnaryOp } from '../backend/contracts.js';
 import { Tensor, fromValues } from '../tensor.js';
 import { record } from '../autograd.js';
 import { broadcastShapes, broadcastStrides } from './broadcast.js';
-
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus';
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
-  | 'reluBackward' | 'leakyReluBackward';
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /** out[i] = value for i < n */
-    fill: { n: number; value: number };
-    /** out[i] = f(x[i]) for i < n; alpha is leakyRelu's negative slope (unused by the others) */
-    unary: { op: UnaryOp; n: number; alpha: number };
-    /** out (contiguous, `shape`) = f(a, b), a and b read through broadcast strides; alpha is leakyReluBackward's slope */
-    binary: { op: BinaryOp; shape: number[]; aStrides: number[]; bStrides: number[]; alpha?: number };
-    /** out = cond != 0 ? a : b, all three read through broadcast strides */
-    where: { shape: number[]; condStrides: number[]; aStrides: number[]; bStrides: number[] };
-  }
-}
 
 export type TensorLike = Tensor | number;
 

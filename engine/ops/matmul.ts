@@ -3,24 +3,9 @@
 // a plain matrix shared by every batch entry. The backward rule is two more matmuls:
 //   d op(a) = dy x op(b)^T      d op(b) = op(a)^T x dy
 // written with the transpose flags, so no transposed copy is ever made.
-import { Tensor, formatShape } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { record } from '../autograd.js';
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /** a, b -> out (batch, M, N); a batch stride of 0 shares one matrix across the batch */
-    matmul: {
-      batch: number;
-      M: number;
-      N: number;
-      K: number;
-      transA: boolean;
-      transB: boolean;
-      aBatchStride: number;
-      bBatchStride: number;
-    };
-  }
-}
 
 export interface MatmulOptions {
   transA?: boolean;

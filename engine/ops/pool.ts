@@ -1,50 +1,12 @@
 // Pooling and upsampling on NCHW maps, with PyTorch's definitions: maxPool2d, avgPool2d and upsample2d
 // (nearest or bilinear). Each has a forward kernel and a backward kernel that gathers, for every input
 // pixel, the output gradients of the windows that read it (no atomics, one writer per dx element).
-import { Tensor, formatShape } from '../tensor.js';
+// The kernels' geometries are declared in backend/contracts.ts; this file builds and checks them.
+import { formatShape } from '../shape.js';
+import type { PoolGeometry, UpsampleGeometry, UpsampleMode } from '../backend/contracts.js';
+import { Tensor } from '../tensor.js';
 import { record } from '../autograd.js';
 import { convOutputSize, pair, type Pair } from './window.js';
-
-/** Sizes of one pooling: x (planes = B*C, inH, inW) -> y (planes, outH, outW). */
-export interface PoolGeometry {
-  planes: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kernelH: number;
-  kernelW: number;
-  strideH: number;
-  strideW: number;
-  padH: number;
-  padW: number;
-}
-
-export type UpsampleMode = 'nearest' | 'bilinear';
-
-/** Sizes of one upsampling: x (planes, inH, inW) -> y (planes, inH*scale, inW*scale). */
-export interface UpsampleGeometry {
-  planes: number;
-  inH: number;
-  inW: number;
-  scale: number;
-  mode: UpsampleMode;
-}
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /** x -> y: max over each window (padding never wins) or its mean (padding counts as zeros) */
-    pool2d: PoolGeometry & { op: 'max' | 'avg' };
-    /** x, dy -> dx: each window's dy goes to the first arg-max of that window (row-major order) */
-    maxPool2dBackward: PoolGeometry;
-    /** dy -> dx: each window's dy / (kH kW) goes to every input pixel of the window */
-    avgPool2dBackward: PoolGeometry;
-    /** x -> y, nearest or bilinear (align_corners = false) */
-    upsample2d: UpsampleGeometry;
-    /** dy -> dx: the adjoint of upsample2d (each dy spread back with the forward's weights) */
-    upsample2dBackward: UpsampleGeometry;
-  }
-}
 
 export interface Pool2dOptions {
   kernel: Pair;

@@ -2,18 +2,9 @@
 // stream position (seed, next block); each draw takes the next blocks, so the same seed gives the same
 // numbers on the CPU and WebGPU backends, draw after draw.
 import type { Backend } from '../backend/backend.js';
+import type { RandomKind } from '../backend/contracts.js';
 import { Tensor } from '../tensor.js';
-import { blocksUsed, type RandomKind } from '../random/philox.js';
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /**
-     * out[i] for i < n from element i of the draw (seed, blockOffset):
-     * uniform: a + (b - a) u;  normal: a + b z;  gumbel: -log(-log u)
-     */
-    random: { kind: RandomKind; n: number; seed: number; blockOffset: number; a: number; b: number };
-  }
-}
+import { blocksUsed } from '../random/philox.js';
 
 const state = { seed: 0, nextBlock: 0 };
 

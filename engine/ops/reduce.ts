@@ -2,20 +2,14 @@
 // logSoftmax are compositions (their gradients come from the pieces).
 // The 'reduce' kernel reduces the middle axis of an (outer, reduced, inner) view, so a run of consecutive
 // axes reduces in place, without a copy; axes in several runs reduce one run at a time, the last first.
-import { Tensor, formatShape } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import type { ReduceOp } from '../backend/contracts.js';
+import { Tensor } from '../tensor.js';
 import { record } from '../autograd.js';
 import { normaliseAxis } from './broadcast.js';
 import { add, div, eq, exp, log, mul, sub } from './elementwise.js';
+// shape.ts imports this file too: sum's gradient is a broadcast, and broadcastTo's gradient a sum.
 import { broadcastTo, reshape } from './shape.js';
-
-export type ReduceOp = 'sum' | 'max';
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /** x viewed as (outer, reduced, inner) -> out (outer, inner): out[o, j] = sum or max of x[o, 0..reduced, j] */
-    reduce: { op: ReduceOp; outer: number; reduced: number; inner: number };
-  }
-}
 
 /** Sorted, normalised, de-duplicated axes; undefined means all axes. */
 function reductionAxes(op: string, x: Tensor, axes?: number | number[]): number[] {

@@ -1,26 +1,13 @@
 // Shape ops. reshape is free (it shares storage); permute, slice, broadcastTo and concat move data with
 // one strided 'copy' kernel; gather selects slices along an axis by index, and its backward sums the
 // gradient back into the selected slices ('gatherBackward').
-import { Tensor, formatShape, sizeOf, stridesOf } from '../tensor.js';
+import { formatShape, sizeOf, stridesOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
 import { record } from '../autograd.js';
 import { broadcastStrides, normaliseAxis } from './broadcast.js';
 import { zeros } from './elementwise.js';
+// reduce.ts imports this file too: broadcastTo's gradient is a sum, and sum's gradient a broadcast.
 import { sumToShape } from './reduce.js';
-
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /**
-     * For every coordinate c of `shape`:
-     *   out[outOffset + sum_d c_d outStrides_d] = x[inOffset + sum_d c_d inStrides_d]
-     * Elements of out outside that pattern are left as they were.
-     */
-    copy: { shape: number[]; inOffset: number; inStrides: number[]; outOffset: number; outStrides: number[] };
-    /** x (outer, axisSize, inner), indices (count) -> out (outer, count, inner) = x[:, indices[j], :] */
-    gather: { outer: number; axisSize: number; count: number; inner: number };
-    /** dy (outer, count, inner), indices (count) -> dx (outer, axisSize, inner) = sum_j [indices[j] == a] dy[:, j, :] */
-    gatherBackward: { outer: number; axisSize: number; count: number; inner: number };
-  }
-}
 
 function copy(x: Tensor, out: Tensor, params: { shape: number[]; inOffset: number; inStrides: number[]; outOffset: number; outStrides: number[] }): void {
   x.backend.run('copy', [x.storage], [out.storage], params);

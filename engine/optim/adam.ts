@@ -8,24 +8,6 @@ import type { Tensor } from '../tensor.js';
 import { zeros } from '../ops/elementwise.js';
 import { Optimizer, checkHyperparameter } from './optimizer.js';
 
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /**
-     * grad (n) -> param, m, v (n), updated in place. stepSize = lr / (1 - beta1^t) and
-     * biasCorrection2Sqrt = sqrt(1 - beta2^t) are computed on the host in float64.
-     */
-    adamUpdate: {
-      n: number;
-      beta1: number;
-      beta2: number;
-      eps: number;
-      weightDecay: number;
-      stepSize: number;
-      biasCorrection2Sqrt: number;
-    };
-  }
-}
-
 export interface AdamOptions {
   lr?: number;
   betas?: [number, number];

@@ -2,7 +2,8 @@
 // tensors such as Adam's moments, allocated up front and updated in place), zeroGrad(), and the hooks a
 // checkpoint needs to save and restore that state. Subclasses implement step() with one fused kernel per
 // parameter tensor, so an update never allocates.
-import { Tensor, formatShape, keep } from '../tensor.js';
+import { formatShape } from '../shape.js';
+import { Tensor, keep } from '../tensor.js';
 
 export interface ParameterState {
   /** how many updates this parameter has received (PyTorch counts per parameter too) */

@@ -10,16 +10,6 @@ import { Tensor, keep } from '../tensor.js';
 import { zeros } from '../ops/elementwise.js';
 import { Optimizer, checkHyperparameter } from './optimizer.js';
 
-declare module '../backend/backend.js' {
-  interface KernelParams {
-    /**
-     * grad (n) -> param (n), momentumBuffer (n, or empty when momentum is 0), updated in place;
-     * firstStep starts the buffer at g, as PyTorch does.
-     */
-    sgdUpdate: { n: number; lr: number; momentum: number; weightDecay: number; firstStep: boolean };
-  }
-}
-
 export interface SgdOptions {
   lr: number;
   momentum?: number;

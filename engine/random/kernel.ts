@@ -3,7 +3,7 @@
 import indexCommonSource from '../../shaders/index_common.wgsl';
 import philoxSource from '../../shaders/philox.wgsl';
 import randomSource from '../../shaders/random.wgsl';
-import type { RandomKind } from './philox.js';
+import type { RandomKind } from '../backend/contracts.js';
 
 /** index_common.wgsl + philox.wgsl + random.wgsl: the random kernel as one module; set the override WG when creating it. */
 export const randomKernelSource = `${indexCommonSource}${philoxSource}\n${randomSource}`;

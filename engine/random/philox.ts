@@ -17,6 +17,7 @@
 //   gumbel:  g_i = -ln(-ln(u_i)), u_i from word i
 // A draw of n elements consumes blocksUsed(kind, n) blocks of 4 words; the next independent draw
 // starts at blockOffset + blocksUsed(kind, n).
+import type { RandomKind } from '../backend/contracts.js';
 
 /** Round multipliers M0, M1 (Random123 PHILOX_M4x32_0, PHILOX_M4x32_1). */
 export const PHILOX_M0 = 0xd2511f53;
@@ -33,7 +34,6 @@ const LOW_16_BITS = 0xffff;
 
 export type Counter = readonly [number, number, number, number];
 export type Key = readonly [number, number];
-export type RandomKind = 'uniform' | 'normal' | 'gumbel';
 
 /**
  * The 64-bit product a * b of two uint32 as [hi, lo] words.

@@ -1,11 +1,11 @@
 // CPU convolution kernels, float64, written as the definitions read (the specification the WGSL kernels
-// are checked against). All NCHW; g is the conv2d geometry of engine/ops/conv.ts:
+// are checked against). All NCHW; g is the ConvGeometry of backend/contracts.ts, built by engine/ops/conv.ts:
 //   x (B, inC, inH, inW), w (outC, inC, kH, kW), y (B, outC, outH, outW); the input pixel under tap
 //   (ky, kx) of output (oy, ox) is (oy*strideH - padH + ky*dilationH, ox*strideW - padW + kx*dilationW).
 // The transposed convolution is written the other way round, as a scatter: each input value adds
 // value * w into every output pixel it reaches. The WGSL kernel gathers instead, so the two
 // formulations check each other.
-import type { ConvGeometry } from '../../ops/conv.js';
+import type { ConvGeometry } from '../contracts.js';
 import { registerCpuKernel } from './registry.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';

@@ -1,5 +1,5 @@
 // CPU elementwise kernels: the scalar definition of every unary and binary op, in float64.
-import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
+import type { BinaryOp, UnaryOp } from '../contracts.js';
 import { registerCpuKernel, stridedOffset } from './registry.js';
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));

@@ -1,6 +1,7 @@
 // The CPU backend: float64 storage and plain loops. It is the readable specification every WGSL kernel is
 // checked against, and it is never optimised. Importing this file registers every op family's CPU kernels.
-import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
+import type { Backend, MemoryStats, Storage } from '../backend.js';
+import type { KernelName, KernelParams } from '../contracts.js';
 import { cpuKernels } from './registry.js';
 import './elementwise.js';
 import './reduce.js';

@@ -1,7 +1,7 @@
 // CPU pooling and upsampling kernels, float64, written as the definitions read. Maps are (planes, H, W)
 // with planes = B*C. The backward kernels scatter each output gradient back along the pixels the
 // forward read; the WGSL kernels gather instead, so the two formulations check each other.
-import type { PoolGeometry, UpsampleGeometry } from '../../ops/pool.js';
+import type { PoolGeometry, UpsampleGeometry } from '../contracts.js';
 import { registerCpuKernel } from './registry.js';
 
 /** Calls visit(outIndex, inIndices) for every pooling window; inIndices lists its real (unpadded) pixels in row-major order. */

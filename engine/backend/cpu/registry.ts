@@ -1,6 +1,6 @@
 // The CPU kernels, by name. Each op family's CPU file registers its kernels here (see ./index.ts for the
 // list), so the whole float64 specification of a kernel sits in one short function.
-import type { KernelName, KernelParams } from '../backend.js';
+import type { KernelName, KernelParams } from '../contracts.js';
 
 /** A CPU kernel reads `inputs` and writes `outputs` (float64 arrays) as its parameter record says. */
 export type CpuKernel<K extends KernelName> = (

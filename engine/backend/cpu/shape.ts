@@ -1,5 +1,5 @@
 // CPU shape kernels: the strided copy behind permute/slice/broadcastTo/concat, and gather.
-import { sizeOf } from '../../tensor.js';
+import { sizeOf } from '../../shape.js';
 import { registerCpuKernel, stridedOffset } from './registry.js';
 
 registerCpuKernel('copy', ([x], [out], { shape, inOffset, inStrides, outOffset, outStrides }) => {

@@ -7,7 +7,7 @@ import commonSource from '../../../shaders/conv_common.wgsl';
 import conv2dImplicitGemmSource from '../../../shaders/conv2d_implicit_gemm.wgsl';
 import convTranspose2dImplicitGemmSource from '../../../shaders/conv_transpose2d_implicit_gemm.wgsl';
 import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_implicit_gemm.wgsl';
-import type { ConvGeometry } from '../../ops/conv.js';
+import type { ConvGeometry } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
 // The rest of the family (pooling, upsampling).

@@ -10,8 +10,8 @@ import whereVec4Source from '../../../shaders/where_vec4.wgsl';
 import broadcastSource from '../../../shaders/broadcast_common.wgsl';
 import indexCommonSource from '../../../shaders/index_common.wgsl';
 import stridedCommonSource from '../../../shaders/strided_common.wgsl';
-import type { BinaryOp, UnaryOp } from '../../ops/elementwise.js';
-import { sizeOf, stridesOf } from '../../tensor.js';
+import type { BinaryOp, UnaryOp } from '../contracts.js';
+import { sizeOf, stridesOf } from '../../shape.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 /** Threads per workgroup of every elementwise kernel. */

@@ -15,7 +15,8 @@
 //             choice at the next flush, and tune() times one on demand (npm run tune).
 //   profile   with ENGINE_PROFILE=1 (or setProfile(true)) every kernel is timed (profiler.ts) and a table per
 //             kernel is printed when the process exits.
-import type { Backend, KernelName, KernelParams, MemoryStats, Storage } from '../backend.js';
+import type { Backend, MemoryStats, Storage } from '../backend.js';
+import type { KernelName, KernelParams } from '../contracts.js';
 import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';

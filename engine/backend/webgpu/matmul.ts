@@ -9,7 +9,7 @@
 import matmulNaiveSource from '../../../shaders/matmul_naive.wgsl';
 import matmulBlockedSource from '../../../shaders/matmul_blocked.wgsl';
 import matmulBlockedVec4Source from '../../../shaders/matmul_blocked_vec4.wgsl';
-import type { KernelParams } from '../backend.js';
+import type { KernelParams } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
 

@@ -10,7 +10,7 @@ import avgPoolBackwardSource from '../../../shaders/avg_pool2d_backward.wgsl';
 import upsampleCommonSource from '../../../shaders/upsample_common.wgsl';
 import upsampleSource from '../../../shaders/upsample2d.wgsl';
 import upsampleBackwardSource from '../../../shaders/upsample2d_backward.wgsl';
-import type { PoolGeometry, UpsampleGeometry } from '../../ops/pool.js';
+import type { PoolGeometry, UpsampleGeometry } from '../contracts.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 const POOL_WORKGROUP = 64;

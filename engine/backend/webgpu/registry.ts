@@ -2,7 +2,7 @@
 // its `override` constants, its uniform record and its dispatch size. Binding convention, shared by every
 // .wgsl file: @binding(0) is the uniform record (when the kernel has one), then the inputs in order
 // (read-only storage), then the outputs (read_write storage).
-import type { KernelName, KernelParams } from '../backend.js';
+import type { KernelName, KernelParams } from '../contracts.js';
 
 export interface GpuKernel<K extends KernelName> {
   /** Shown in error messages and debug reports; defaults to the kernel name. */

@@ -3,7 +3,7 @@ import copySource from '../../../shaders/copy.wgsl';
 import gatherSource from '../../../shaders/gather.wgsl';
 import indexCommonSource from '../../../shaders/index_common.wgsl';
 import { MAX_RANK, RANK_VEC4S, elementwiseBlocks as blocks, elementwiseConstants as constants, isContiguous, operandAccess, stridedPrelude } from './elementwise.js';
-import { sizeOf } from '../../tensor.js';
+import { sizeOf } from '../../shape.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
 

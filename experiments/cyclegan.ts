@@ -3,9 +3,10 @@
 //   npm run cyclegan                                   # the quick preset: CycleGAN's additions, small and quick
 //   npm run cyclegan -- --preset assignment            # the assignment's full configuration (150 epochs)
 //   npm run cyclegan -- --set cycle=0 --name no-cycle  # switch one addition off
-//   npm run cyclegan -- --preset labelled-pixel        # per-pixel recolouring conditioned on the digit (docs/results-cyclegan.md)
-// A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), a checkpoint after every epoch
-// (--resume continues it), the figures and report.html. `--help` lists every flag, config field and preset;
+//   npm run cyclegan -- --preset gen-labelled          # per-pixel recolouring conditioned on the digit (docs/results-cyclegan.md)
+// A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), steps.jsonl (the summed loss of
+// every step), a checkpoint after every epoch (--resume continues it), the figures and report.html,
+// rewritten after every epoch (the page reloads itself while the run goes on). `--help` lists every flag, config field and preset;
 // the settings are experiments/cyclegan/settings.ts, the figures and report experiments/cyclegan/figures.ts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { CycleGan } from '../models/cyclegan/model.js';
 import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
 import { commandLine } from './lib/command.js';
 import { CYCLEGAN_COMMAND, modelConfig, type CycleGanSettings } from './cyclegan/settings.js';
-import { FIGURE_PAIRS, figureRows, imageShape, readMetrics, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
+import { FIGURE_PAIRS, figureRows, imageShape, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
 
 const SCRIPT = 'cyclegan';
 
@@ -106,7 +107,7 @@ async function main(): Promise<void> {
   if (labeller) gan.attachLabeller(labeller);
   const optimizers = makeOptimizers(gan);
   const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
-  const runConfig = { ...settings, preset: parsed.preset, model: config, sigma, classifierOnHeldOutSources: ceiling };
+  const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, model: config, sigma, classifierOnHeldOutSources: ceiling };
   const dir = join('runs', name);
   const [figureA, figureB] = [figureRows(evalA, FIGURE_PAIRS), figureRows(evalB, FIGURE_PAIRS)];
   let historySynced = false;
@@ -149,8 +150,7 @@ async function main(): Promise<void> {
       progress.phase('translating the held-out images both ways, judging them');
       const ab = await evaluateTranslation(toB, toA, classifier, evalA, (d) => DEFAULT_PERMUTATION(d));
       const ba = await evaluateTranslation(toA, toB, classifier, evalB, (d) => d);
-      const record = {
-        epoch: epoch + 1,
+      const metrics = {
         ...means,
         AB_digit_kept: ab.metrics.digitKept,
         AB_colour_hit: ab.metrics.colourHit,
@@ -159,15 +159,15 @@ async function main(): Promise<void> {
         BA_colour_hit: ba.metrics.colourHit,
         BA_cycle_error: ba.metrics.cycleError,
       };
-      writeTranslationFigure(join(dir, 'translate-AB.png'), evalA, ab, figureA, ['A', 'AB']);
-      writeTranslationFigure(join(dir, 'translate-BA.png'), evalB, ba, figureB, ['B', 'BA']);
-      writeRoundTripFigure(join(dir, 'round-trips.png'), evalA, evalB, ab, ba, figureA, figureB);
-      writeCycleGanReport(dir, runConfig, [...readMetrics(dir), record]);
-      const { epoch: _, ...metrics } = record;
+      const classes = mnist.names.classes;
+      writeTranslationFigure(join(dir, 'translate-AB.png'), evalA, ab, figureA, ['A', 'AB'], classes);
+      writeTranslationFigure(join(dir, 'translate-BA.png'), evalB, ba, figureB, ['B', 'BA'], classes);
+      writeRoundTripFigure(join(dir, 'round-trips.png'), evalA, evalB, ab, ba, figureA, figureB, classes);
       return metrics;
     },
+    onEpoch: ({ history, epochs }) => void writeCycleGanReport(dir, runConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`),
   });
-  const path = writeCycleGanReport(dir, runConfig, result.history);
+  const path = writeCycleGanReport(dir, runConfig, result.history, mnist.names);
   console.log(`wrote ${path} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   gan.dispose();
   classifier.dispose();

@@ -8,9 +8,9 @@
 // every epoch (the page reloads itself while the run goes on).
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
-import { writeReport } from '../engine/io/report.js';
+import { writeReport } from './lib/report/report.js';
 import { writeText } from '../engine/io/files.js';
-import { lineChart } from '../engine/io/svg.js';
+import { lineChart } from './lib/report/svg.js';
 import { loadMnist, type DataSetNames } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
 import { commandLine, type CommandSpec } from './lib/command.js';

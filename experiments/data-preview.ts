@@ -4,7 +4,7 @@
 // Each grid has one row per digit 0..9, labelled with the digit and, for the domains, its colour.
 //   usage: node dist/experiments/data-preview.mjs [--data embedded|<dir>]
 import { join } from 'node:path';
-import { writeImageGrid } from '../engine/io/png.js';
+import { writeImageGrid } from './lib/report/png.js';
 import { DIGITS, IMAGE_SIDE, PIXELS, loadMnist } from '../models/data/mnist.js';
 import { commandLine, toolCommand } from './lib/command.js';
 import {

@@ -4,9 +4,9 @@
 // then open runs/sample/report.html in a browser.
 import { join } from 'node:path';
 import { appendJsonLine, writeText } from '../engine/io/files';
-import { writeImageGrid } from '../engine/io/png';
-import { writeReport } from '../engine/io/report';
-import { lineChart, scatterPlot } from '../engine/io/svg';
+import { writeImageGrid } from './lib/report/png.js';
+import { writeReport } from './lib/report/report.js';
+import { lineChart, scatterPlot } from './lib/report/svg.js';
 import { commandLine, toolCommand } from './lib/command.js';
 
 const COMMAND = toolCommand('report-sample', 'writes a sample report from synthetic data to runs/sample/', {});

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { imageGrid, readPng, RgbaImage, writeImageGrid } from '../engine/io/png';
+import { imageGrid, readPng, RgbaImage, writeImageGrid } from '../experiments/lib/report/png.js';
 
 // The red channel as rows of numbers, checking on the way that every pixel is grey and opaque.
 function greyRows(image: RgbaImage): number[][] {

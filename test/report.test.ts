@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDuration, formatNumber } from '../engine/io/format';
-import { writeReport } from '../engine/io/report';
+import { writeReport } from '../experiments/lib/report/report.js';
 
 test('formatNumber: integers in full, others to 4 significant digits', () => {
   assert.equal(

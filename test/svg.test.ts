@@ -2,7 +2,7 @@
 // data, legends, and escaping.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatTick, lineChart, niceStep, niceTicks, scatterPlot } from '../engine/io/svg';
+import { formatTick, lineChart, niceStep, niceTicks, scatterPlot } from '../experiments/lib/report/svg.js';
 
 test('niceStep rounds to 1, 2 or 5 times a power of ten', () => {
   assert.equal([0.2, 0.454, 1.8, 3.2, 7.5, 130].map(niceStep), [0.2, 0.5, 2, 5, 10, 100]);

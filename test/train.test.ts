@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from '../engine/node.js';
 import { loadSafetensors } from '../engine/io/safetensors-file.js';
-import { writeReport } from '../engine/io/report.js';
+import { writeReport } from '../experiments/lib/report/report.js';
 import { readJsonLines, trainingFigures } from '../experiments/lib/report/training.js';
 import { assertClose } from './lib/check.js';
 

@@ -3,10 +3,10 @@
 // cycle error per epoch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeImageGrid } from '../../engine/io/png.js';
-import { writeReport } from '../../engine/io/report.js';
+import { writeImageGrid } from '../lib/report/png.js';
+import { writeReport } from '../lib/report/report.js';
 import { writeText } from '../../engine/io/files.js';
-import { lineChart } from '../../engine/io/svg.js';
+import { lineChart } from '../lib/report/svg.js';
 import { DIGITS, IMAGE_SIDE } from '../../models/data/mnist.js';
 import { CHANNELS, COLOURED_PIXELS, type ColouredDigits } from '../../models/data/coloured-mnist.js';
 import type { TranslationResult } from '../../models/cyclegan/metrics.js';

@@ -8,9 +8,9 @@
 //               variable that best tracks colour
 import { join } from 'node:path';
 import { writeText } from '../../engine/io/files.js';
-import { writeImageGrid } from '../../engine/io/png.js';
-import type { ReportFigure } from '../../engine/io/report.js';
-import { lineChart, scatterPlot, type Series } from '../../engine/io/svg.js';
+import { writeImageGrid } from '../lib/report/png.js';
+import type { ReportFigure } from '../lib/report/report.js';
+import { lineChart, scatterPlot, type Series } from '../lib/report/svg.js';
 import { HostRandom } from '../../engine/random/philox.js';
 import { COLOURED_PIXELS, PALETTE, type ColouredDigits } from '../../models/data/coloured-mnist.js';
 import type { DataSetNames } from '../../models/data/names.js';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../../engine/node.js';
-import { writeImageGrid } from '../../engine/io/png.js';
+import { writeImageGrid } from '../lib/report/png.js';
 import { runPaths } from '../../engine/train/run.js';
 import { loadMnist } from '../../models/data/mnist.js';
 import { PALETTE, vaeDataset } from '../../models/data/coloured-mnist.js';

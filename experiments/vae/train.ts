@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as E from '../../engine/node.js';
 import { writeText } from '../../engine/io/files.js';
-import { writeReport, type ReportFigure, type ReportSpec } from '../../engine/io/report.js';
+import { writeReport, type ReportFigure, type ReportSpec } from '../lib/report/report.js';
 import { trainingFigures } from '../lib/report/training.js';
 import { loadMnist, type DataSetNames } from '../../models/data/mnist.js';
 import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../../models/data/coloured-mnist.js';

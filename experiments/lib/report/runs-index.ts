@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeText } from '../../../engine/io/files.js';
 import { formatDuration, formatNumber } from '../../../engine/io/format.js';
-import { escapeHtml, REPORT_FILE } from '../../../engine/io/report.js';
+import { escapeHtml, REPORT_FILE } from './report.js';
 import { dataSetNames } from '../../../models/data/names.js';
 import { blockMeans, readJsonLines, type StepLine } from './training.js';
 import { drawRunsChart } from './runs-page.js';

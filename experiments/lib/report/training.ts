@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeText } from '../../../engine/io/files.js';
-import type { ReportFigure } from '../../../engine/io/report.js';
-import { lineChart, type Series } from '../../../engine/io/svg.js';
+import type { ReportFigure } from './report.js';
+import { lineChart, type Series } from './svg.js';
 
 /** One line of steps.jsonl (engine/train/step-log.ts). */
 export type StepLine = { epoch: number; step: number; loss: number } & Record<string, number>;

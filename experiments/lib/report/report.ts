@@ -7,8 +7,8 @@
 // place, so a browser reloading it never reads half a page.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { writeText } from './files';
-import { formatNumber } from './format';
+import { writeText } from '../../../engine/io/files.js';
+import { formatNumber } from '../../../engine/io/format.js';
 
 export interface ReportFigure {
   title: string;

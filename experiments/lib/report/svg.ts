@@ -9,7 +9,7 @@
 //   px = left + (x - xMin) / (xMax - xMin) * width
 //   py = top + height - (y - yMin) / (yMax - yMin) * height
 
-import { formatNumber } from './format';
+import { formatNumber } from '../../../engine/io/format.js';
 
 export interface Series {
   name: string;

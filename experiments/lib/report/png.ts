@@ -15,8 +15,8 @@
 // Captions use the same scale when they fit and a smaller one when they do not (see gridLayout).
 import { readFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
-import { writeFileAtomic } from './files';
-import { drawText, GLYPH_HEIGHT, textWidth } from './font';
+import { writeFileAtomic } from '../../../engine/io/files.js';
+import { drawText, GLYPH_HEIGHT, textWidth } from './font.js';
 
 export interface RgbaImage {
   width: number;

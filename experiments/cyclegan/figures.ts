@@ -1,13 +1,14 @@
 // The CycleGAN run's figures and report, rewritten after every epoch: the assignment's translation grids
-// (held-out sources beside their translations), round trips, and charts of the losses, the metrics and the
-// cycle error per epoch.
-import { readFileSync } from 'node:fs';
+// (held-out sources beside their translations), round trips, charts of the losses, the metrics and the
+// cycle error per epoch, and the loss of every step. Rows and titles name the data set's classes (digits,
+// or Fashion-MNIST's garments: models/data/names.ts).
 import { join } from 'node:path';
 import { writeImageGrid } from '../lib/report/png.js';
 import { writeReport } from '../lib/report/report.js';
 import { writeText } from '../../engine/io/files.js';
 import { lineChart } from '../lib/report/svg.js';
-import { DIGITS, IMAGE_SIDE } from '../../models/data/mnist.js';
+import { trainingFigures } from '../lib/report/training.js';
+import { DIGITS, IMAGE_SIDE, type DataSetNames } from '../../models/data/mnist.js';
 import { CHANNELS, COLOURED_PIXELS, type ColouredDigits } from '../../models/data/coloured-mnist.js';
 import type { TranslationResult } from '../../models/cyclegan/metrics.js';
 
@@ -35,20 +36,28 @@ function copyImage(into: Float32Array, slot: number, from: Float32Array, row: nu
   into.set(from.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), slot * COLOURED_PIXELS);
 }
 
-/** The assignment's figure: per digit row, FIGURE_PAIRS pairs (held-out source in even columns, its translation in odd). */
-export function writeTranslationFigure(path: string, source: ColouredDigits, result: TranslationResult, rows: number[], labels: [string, string]): void {
+/** The assignment's figure: per class row, FIGURE_PAIRS pairs (held-out source in even columns, its translation in odd). */
+export function writeTranslationFigure(path: string, source: ColouredDigits, result: TranslationResult, rows: number[], labels: [string, string], classes: readonly string[]): void {
   const images = new Float32Array(rows.length * 2 * COLOURED_PIXELS);
   rows.forEach((row, i) => {
     copyImage(images, 2 * i, source.x, row);
     copyImage(images, 2 * i + 1, result.translations, row);
   });
   const columnLabels = Array.from({ length: 2 * FIGURE_PAIRS }, (_, c) => labels[c % 2]);
-  const rowLabels = Array.from({ length: DIGITS }, (_, d) => String(d));
-  writeImageGrid(path, images, imageShape(rows.length * 2), { columns: 2 * FIGURE_PAIRS, scale: SCALE, columnLabels, rowLabels });
+  writeImageGrid(path, images, imageShape(rows.length * 2), { columns: 2 * FIGURE_PAIRS, scale: SCALE, columnLabels, rowLabels: [...classes] });
 }
 
-/** Round trips: per digit, A | G_AB(A) | G_BA(G_AB(A)) | B | G_BA(B) | G_AB(G_BA(B)), one example each. */
-export function writeRoundTripFigure(path: string, a: ColouredDigits, b: ColouredDigits, ab: TranslationResult, ba: TranslationResult, rowsA: number[], rowsB: number[]): void {
+/** Round trips: per class, A | G_AB(A) | G_BA(G_AB(A)) | B | G_BA(B) | G_AB(G_BA(B)), one example each. */
+export function writeRoundTripFigure(
+  path: string,
+  a: ColouredDigits,
+  b: ColouredDigits,
+  ab: TranslationResult,
+  ba: TranslationResult,
+  rowsA: number[],
+  rowsB: number[],
+  classes: readonly string[],
+): void {
   const perRow = 6;
   const images = new Float32Array(DIGITS * perRow * COLOURED_PIXELS);
   for (let digit = 0; digit < DIGITS; digit++) {
@@ -65,19 +74,13 @@ export function writeRoundTripFigure(path: string, a: ColouredDigits, b: Coloure
     columns: perRow,
     scale: SCALE,
     columnLabels: ['A', 'AB', 'ABA', 'B', 'BA', 'BAB'],
-    rowLabels: Array.from({ length: DIGITS }, (_, d) => String(d)),
+    rowLabels: [...classes],
   });
 }
 
 type EpochMetrics = Record<string, number>;
 
-/** The epochs finished so far, from the run's metrics.jsonl. */
-export function readMetrics(dir: string): EpochMetrics[] {
-  const text = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim();
-  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as EpochMetrics);
-}
-
-function writeCharts(dir: string, history: EpochMetrics[]): void {
+function writeCharts(dir: string, history: EpochMetrics[], names: DataSetNames): void {
   const epochs = history.map((r) => r.epoch);
   const series = (keys: string[], names = keys) => keys.map((key, i) => ({ name: names[i], x: epochs, y: history.map((r) => r[key]) }));
   writeText(
@@ -87,7 +90,12 @@ function writeCharts(dir: string, history: EpochMetrics[]): void {
   const metricKeys = ['AB_digit_kept', 'AB_colour_hit', 'BA_digit_kept', 'BA_colour_hit'];
   writeText(
     join(dir, 'metrics.svg'),
-    lineChart({ title: 'Held-out translations', xLabel: 'epoch', yLabel: 'fraction', series: series(metricKeys, ['A-B digit kept', 'A-B colour hit', 'B-A digit kept', 'B-A colour hit']) }),
+    lineChart({
+      title: 'Held-out translations',
+      xLabel: 'epoch',
+      yLabel: 'fraction',
+      series: series(metricKeys, ['A-B', 'B-A'].flatMap((way) => [`${way} ${names.item} kept`, `${way} colour hit`])),
+    }),
   );
   writeText(
     join(dir, 'cycle-error.svg'),
@@ -95,22 +103,26 @@ function writeCharts(dir: string, history: EpochMetrics[]): void {
   );
 }
 
-export function writeCycleGanReport(dir: string, config: Record<string, unknown>, history: EpochMetrics[]): string {
-  writeCharts(dir, history);
+/** report.html after the epochs of `history`; `live` while the run goes on (the page reloads itself). */
+export function writeCycleGanReport(dir: string, config: Record<string, unknown>, history: EpochMetrics[], names: DataSetNames, live?: string): string {
+  writeCharts(dir, history, names);
   const last = history[history.length - 1];
   const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
-  const summary = `A-B digit kept ${percent(last.AB_digit_kept)}, colour hit ${percent(last.AB_colour_hit)}; B-A ${percent(last.BA_digit_kept)}, ${percent(last.BA_colour_hit)}`;
+  const item = names.item;
+  const summary = `A-B ${item} kept ${percent(last.AB_digit_kept)}, colour hit ${percent(last.AB_colour_hit)}; B-A ${percent(last.BA_digit_kept)}, ${percent(last.BA_colour_hit)}`;
   return writeReport(dir, {
-    title: `CycleGAN colour translation after ${last.epoch} epochs: ${summary}`,
+    title: `CycleGAN colour translation on coloured ${names.title} after ${last.epoch} epochs: ${summary}`,
     config,
     metrics: history,
     figures: [
-      { title: 'A to B', file: 'translate-AB.png', caption: 'Even columns: held-out domain-A images (digit d in colour d); odd columns: their G_AB translations (should be colour sigma(d)).' },
-      { title: 'B to A', file: 'translate-BA.png', caption: 'Even columns: held-out domain-B images (digit d in colour sigma(d)); odd columns: their G_BA translations (should be colour d).' },
-      { title: 'Round trips', file: 'round-trips.png', caption: 'Per digit: A, G_AB(A), G_BA(G_AB(A)), then B, G_BA(B), G_AB(G_BA(B)).' },
+      { title: 'A to B', file: 'translate-AB.png', caption: `Even columns: held-out domain-A images (${item} d in colour d); odd columns: their G_AB translations (should be colour sigma(d)).` },
+      { title: 'B to A', file: 'translate-BA.png', caption: `Even columns: held-out domain-B images (${item} d in colour sigma(d)); odd columns: their G_BA translations (should be colour d).` },
+      { title: 'Round trips', file: 'round-trips.png', caption: `Per ${item}: A, G_AB(A), G_BA(G_AB(A)), then B, G_BA(B), G_AB(G_BA(B)).` },
       { title: 'Losses', file: 'losses.svg', caption: 'Mean training loss of each network per epoch (a generator: adversarial + identity + its own cycle term).' },
-      { title: 'Digit kept and colour hit', file: 'metrics.svg', caption: 'Fractions of held-out source images whose translation keeps the digit (classifier on brightness) and has the target colour.' },
+      { title: `${item[0].toUpperCase()}${item.slice(1)} kept and colour hit`, file: 'metrics.svg', caption: `Fractions of held-out source images whose translation keeps the ${item} (classifier on brightness) and has the target colour.` },
       { title: 'Cycle error', file: 'cycle-error.svg', caption: 'Mean absolute error of the held-out round trips.' },
+      ...trainingFigures(dir, history, 'G_AB + G_BA + D_A + D_B'),
     ],
+    live,
   });
 }

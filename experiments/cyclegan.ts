@@ -6,8 +6,9 @@
 //   npm run cyclegan -- --preset gen-labelled          # per-pixel recolouring conditioned on the digit (docs/results-cyclegan.md)
 // A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), steps.jsonl (the summed loss of
 // every step), a checkpoint after every epoch (--resume continues it), the figures and report.html,
-// rewritten after every epoch (the page reloads itself while the run goes on). `--help` lists every flag, config field and preset;
-// the settings are experiments/cyclegan/settings.ts, the figures and report experiments/cyclegan/figures.ts.
+// rewritten after every epoch (the page reloads itself while the run goes on). `--help` lists every flag,
+// config field and preset; the settings are experiments/cyclegan/settings.ts, the figures and report
+// experiments/cyclegan/figures.ts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../engine/node.js';

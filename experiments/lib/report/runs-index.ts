@@ -43,8 +43,8 @@ export interface RunSummary {
   /** the last line of metrics.jsonl */
   last: Record<string, number>;
   headline: [string, number][];
-  /** per-epoch values of each metric, and the per-step loss (block means past STEP_POINTS) */
-  curves: { epoch: number[]; metrics: Record<string, number[]>; steps: { x: number[]; y: number[] } };
+  /** per-epoch values of each metric (null in an epoch without it), and the per-step loss (block means past STEP_POINTS) */
+  curves: { epoch: number[]; metrics: Record<string, (number | null)[]>; steps: { x: number[]; y: number[] } };
   hasReport: boolean;
 }
 
@@ -60,7 +60,7 @@ export function readRun(root: string, name: string): RunSummary | null {
   const configPath = join(dir, 'config.json');
   const history = readJsonLines<Record<string, number>>(join(dir, 'metrics.jsonl'));
   if (!existsSync(configPath) && history.length === 0) return null;
-  const config = existsSync(configPath) ? (JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>) : {};
+  const config = readConfig(configPath);
   const steps = readJsonLines<StepLine>(join(dir, 'steps.jsonl'));
   const last = history[history.length - 1] ?? {};
   const metricKeys = [...new Set(history.flatMap((record) => Object.keys(record)))].filter((key) => !NOT_METRICS.has(key));
@@ -78,11 +78,20 @@ export function readRun(root: string, name: string): RunSummary | null {
     headline: headline(last),
     curves: {
       epoch: history.map((record) => record.epoch),
-      metrics: Object.fromEntries(metricKeys.map((key) => [key, history.map((record) => record[key] ?? null)])) as Record<string, number[]>,
+      metrics: Object.fromEntries(metricKeys.map((key) => [key, history.map((record) => record[key] ?? null)])),
       steps: blockMeans(steps.map((line) => line.step), steps.map((line) => line.loss), Math.ceil(steps.length / STEP_POINTS)),
     },
     hasReport: existsSync(join(dir, REPORT_FILE)),
   };
+}
+
+/** A run's config.json; {} when it is missing or cut off (the run is listed all the same). */
+function readConfig(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
 }
 
 /** The script that trained a run, and its model's kind and variant when it has them. */

@@ -1,5 +1,6 @@
-// PyTorch-style methods on Tensor (x.add(y), x.matmul(w), loss.backward()), each a one-line call of the
-// op function of the same name, so `x.relu()` and `relu(x)` are the same thing.
+// PyTorch-style methods on Tensor (x.add(y), x.matmul(w), loss.backward()), each a call of the op function
+// of the same name, so `x.relu()` and `relu(x)` are the same thing. The elementwise methods are generated
+// from the op tables of ops/elementwise.ts; the others are one line each.
 import { Tensor } from './tensor.js';
 import { backward, detach } from './autograd.js';
 import * as ew from './ops/elementwise.js';
@@ -8,32 +9,13 @@ import * as shp from './ops/shape.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
 
 type T = ew.TensorLike;
+/** x.neg(), x.exp(), ...: one method per row of the unary table (leakyRelu takes its slope). */
+type UnaryMethods = { [K in ew.UnaryOp]: K extends 'leakyRelu' ? (negativeSlope?: number) => Tensor : () => Tensor };
+/** x.add(y), x.gt(y), ...: one method per public row of the binary table. */
+type BinaryMethods = { [K in ew.PublicBinaryOp]: (other: T) => Tensor };
 
 declare module './tensor.js' {
-  interface Tensor {
-    add(other: T): Tensor;
-    sub(other: T): Tensor;
-    mul(other: T): Tensor;
-    div(other: T): Tensor;
-    pow(other: T): Tensor;
-    maximum(other: T): Tensor;
-    minimum(other: T): Tensor;
-    lt(other: T): Tensor;
-    le(other: T): Tensor;
-    gt(other: T): Tensor;
-    ge(other: T): Tensor;
-    eq(other: T): Tensor;
-    ne(other: T): Tensor;
-    neg(): Tensor;
-    abs(): Tensor;
-    exp(): Tensor;
-    log(): Tensor;
-    sqrt(): Tensor;
-    relu(): Tensor;
-    leakyRelu(negativeSlope?: number): Tensor;
-    sigmoid(): Tensor;
-    tanh(): Tensor;
-    softplus(): Tensor;
+  interface Tensor extends UnaryMethods, BinaryMethods {
     sum(axes?: number | number[], keepDims?: boolean): Tensor;
     mean(axes?: number | number[], keepDims?: boolean): Tensor;
     max(axes?: number | number[], keepDims?: boolean): Tensor;
@@ -57,29 +39,13 @@ declare module './tensor.js' {
 }
 
 const p = Tensor.prototype;
-p.add = function (o) { return ew.add(this, o); };
-p.sub = function (o) { return ew.sub(this, o); };
-p.mul = function (o) { return ew.mul(this, o); };
-p.div = function (o) { return ew.div(this, o); };
-p.pow = function (o) { return ew.pow(this, o); };
-p.maximum = function (o) { return ew.maximum(this, o); };
-p.minimum = function (o) { return ew.minimum(this, o); };
-p.lt = function (o) { return ew.lt(this, o); };
-p.le = function (o) { return ew.le(this, o); };
-p.gt = function (o) { return ew.gt(this, o); };
-p.ge = function (o) { return ew.ge(this, o); };
-p.eq = function (o) { return ew.eq(this, o); };
-p.ne = function (o) { return ew.ne(this, o); };
-p.neg = function () { return ew.neg(this); };
-p.abs = function () { return ew.abs(this); };
-p.exp = function () { return ew.exp(this); };
-p.log = function () { return ew.log(this); };
-p.sqrt = function () { return ew.sqrt(this); };
-p.relu = function () { return ew.relu(this); };
-p.leakyRelu = function (s) { return ew.leakyRelu(this, s); };
-p.sigmoid = function () { return ew.sigmoid(this); };
-p.tanh = function () { return ew.tanh(this); };
-p.softplus = function () { return ew.softplus(this); };
+const methods = p as unknown as Record<string, (this: Tensor, ...args: unknown[]) => Tensor>;
+const functions = ew as unknown as Record<string, (...args: unknown[]) => Tensor>;
+for (const op of [...ew.UNARY_OPS, ...ew.BINARY_OPS]) {
+  methods[op] = function (...args) {
+    return functions[op](this, ...args);
+  };
+}
 p.sum = function (axes, keepDims) { return red.sum(this, axes, keepDims); };
 p.mean = function (axes, keepDims) { return red.mean(this, axes, keepDims); };
 p.max = function (axes, keepDims) { return red.max(this, axes, keepDims); };

@@ -6,6 +6,7 @@ import { checkOp, assertClose } from './lib/check.js';
 import { operandAccess } from '../engine/backend/webgpu/elementwise.js';
 import { gpuKernels } from '../engine/backend/webgpu/registry.js';
 import { broadcastStrides } from '../engine/ops/broadcast.js';
+import { BINARY_OPS, UNARY_OPS } from '../engine/ops/elementwise.js';
 
 const unaryCases: [string, (x: E.Tensor) => E.Tensor, { low?: number; high?: number }][] = [
   ['neg', E.neg, {}],
@@ -101,6 +102,32 @@ test('a disposed tensor cannot be used', () => {
 });
 
 test.after(() => E.releaseDevice());
+test('every row of the op tables is an exported function and a Tensor method giving hand-worked values', async () => {
+  await E.setBackend('cpu');
+  const x = E.tensor([0.5, -2, 4]);
+  const y = E.tensor([2, -2, 1]);
+  // hand-worked: f(0.5), f(-2), f(4) and a op b for the pairs (0.5, 2), (-2, -2), (4, 1)
+  const expected: Record<string, number[]> = {
+    neg: [-0.5, 2, -4], abs: [0.5, 2, 4], sign: [1, -1, 1], exp: [Math.E ** 0.5, Math.E ** -2, Math.E ** 4], log: [Math.log(0.5), NaN, Math.log(4)],
+    sqrt: [Math.SQRT1_2, NaN, 2], relu: [0.5, 0, 4], leakyRelu: [0.5, -0.02, 4], sigmoid: [1 / (1 + Math.E ** -0.5), 1 / (1 + Math.E ** 2), 1 / (1 + Math.E ** -4)],
+    tanh: [Math.tanh(0.5), Math.tanh(-2), Math.tanh(4)], softplus: [Math.log(1 + Math.E ** 0.5), Math.log(1 + Math.E ** -2), Math.log(1 + Math.E ** 4)],
+    add: [2.5, -4, 5], sub: [-1.5, 0, 3], mul: [1, 4, 4], div: [0.25, 1, 4], pow: [0.25, 0.25, 4], maximum: [2, -2, 4], minimum: [0.5, -2, 1],
+    lt: [1, 0, 0], le: [1, 1, 0], gt: [0, 0, 1], ge: [0, 1, 1], eq: [0, 1, 0], ne: [1, 0, 1],
+  };
+  const ops = E as unknown as Record<string, (...args: unknown[]) => E.Tensor>;
+  for (const op of [...UNARY_OPS, ...BINARY_OPS]) {
+    const binary = (BINARY_OPS as string[]).includes(op);
+    const method = (x as unknown as Record<string, (...args: unknown[]) => E.Tensor>)[op];
+    assert.type(ops[op], 'function', op);
+    const fromFunction = await (binary ? ops[op](x, y) : ops[op](x)).toArray();
+    const fromMethod = await (binary ? method.call(x, y) : method.call(x)).toArray();
+    assertClose(Array.from(fromFunction), expected[op], 1e-12, 1e-12, `${op}()`);
+    assertClose(Array.from(fromMethod), expected[op], 1e-12, 1e-12, `x.${op}()`);
+  }
+  assert.is(Object.keys(expected).length, UNARY_OPS.length + BINARY_OPS.length);
+  await E.setBackend('webgpu');
+});
+
 test.run();
 
 // The WebGPU kernels read each operand in the cheapest access mode its broadcast allows
@@ -149,7 +176,7 @@ test('four elements per thread (n % 4 == 0): unary, binary with full and scalar 
   await checkOp((a, b) => E.leakyRelu(E.mul(a, b), 0.3), [{ shape }, { shape }], { noFiniteDifferences: true });
   await checkOp((c, a, b) => E.where(E.gt(c, 0), a, b), [{ shape, constant: true }, { shape }, { shape: [] }], { noFiniteDifferences: true });
   const label = (shape: number[], bShape: number[]) =>
-    gpuKernels.binary!.label!({ op: 'add', shape, aStrides: broadcastStrides(shape, shape), bStrides: broadcastStrides(bShape, shape) });
+    gpuKernels.binary!.label!({ op: { name: 'add', cpu: (a, b) => a + b, wgsl: 'a + b' }, shape, aStrides: broadcastStrides(shape, shape), bStrides: broadcastStrides(bShape, shape) });
   assert.is(label([6, 8], [8]), 'binary add vec4');
   assert.is(label([2, 3, 4, 4], [1, 3, 1, 1]), 'binary add vec4');
   assert.is(label([6, 10], [10]), 'binary add');

@@ -5,11 +5,19 @@
 
 // ---- what the records hold: op enums and geometries ----------------------------------------------------
 
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'relu' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'softplus';
-export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne'
-  | 'reluBackward' | 'leakyReluBackward';
+/**
+ * The scalar function an elementwise kernel applies, as the op table (ops/elementwise.ts) declares it: its
+ * float64 definition for the CPU backend and its WGSL expression for the WebGPU one (in x, or a and b, and
+ * alpha), with any WGSL helper functions the expression calls. `name` labels the kernel.
+ */
+export interface ScalarFunction<F> {
+  name: string;
+  cpu: F;
+  wgsl: string;
+  wgslHelpers?: string;
+}
+export type UnaryFunction = ScalarFunction<(x: number, alpha: number) => number>;
+export type BinaryFunction = ScalarFunction<(a: number, b: number, alpha: number) => number>;
 
 export type ReduceOp = 'sum' | 'max';
 
@@ -68,10 +76,10 @@ export interface KernelParams {
   // elementwise (ops/elementwise.ts)
   /** out[i] = value for i < n */
   fill: { n: number; value: number };
-  /** out[i] = f(x[i]) for i < n; alpha is leakyRelu's negative slope (unused by the others) */
-  unary: { op: UnaryOp; n: number; alpha: number };
-  /** out (contiguous, `shape`) = f(a, b), a and b read through broadcast strides; alpha is leakyReluBackward's slope */
-  binary: { op: BinaryOp; shape: number[]; aStrides: number[]; bStrides: number[]; alpha?: number };
+  /** out[i] = f(x[i], alpha) for i < n; alpha is leakyRelu's negative slope (unused by the others) */
+  unary: { op: UnaryFunction; n: number; alpha: number };
+  /** out (contiguous, `shape`) = f(a, b, alpha), a and b read through broadcast strides; alpha is leakyReluBackward's slope */
+  binary: { op: BinaryFunction; shape: number[]; aStrides: number[]; bStrides: number[]; alpha?: number };
   /** out = cond != 0 ? a : b, all three read through broadcast strides */
   where: { shape: number[]; condStrides: number[]; aStrides: number[]; bStrides: number[] };
 

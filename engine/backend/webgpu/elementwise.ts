@@ -1,5 +1,6 @@
-// WebGPU elementwise kernels: the WGSL expression of every unary and binary op (the float32 twins of
-// backend/cpu/elementwise.ts), and how fill/unary/binary/where are dispatched.
+// WebGPU elementwise kernels: how fill/unary/binary/where are dispatched, and the source each gets: the op's
+// WGSL expression (declared in the op table of ops/elementwise.ts, passed in the kernel's record) wrapped in
+// `fn op`, then the shader that applies it to every element.
 import fillSource from '../../../shaders/fill.wgsl';
 import unarySource from '../../../shaders/unary.wgsl';
 import unaryVec4Source from '../../../shaders/unary_vec4.wgsl';
@@ -10,7 +11,6 @@ import whereVec4Source from '../../../shaders/where_vec4.wgsl';
 import broadcastSource from '../../../shaders/broadcast_common.wgsl';
 import indexCommonSource from '../../../shaders/index_common.wgsl';
 import stridedCommonSource from '../../../shaders/strided_common.wgsl';
-import type { BinaryOp, UnaryOp } from '../contracts.js';
 import { sizeOf, stridesOf } from '../../shape.js';
 import { UniformWriter, registerGpuKernel } from './registry.js';
 
@@ -23,53 +23,6 @@ const rankHeader = `const RANK_VEC4S: u32 = ${RANK_VEC4S}u;\n`;
 /** What every strided kernel starts with: the rank constant, the flat index and the coordinate walk. */
 export const stridedPrelude = `${rankHeader}${indexCommonSource}${stridedCommonSource}`;
 const broadcastPrelude = `${stridedPrelude}${broadcastSource}`;
-
-const unaryWgsl: Record<UnaryOp, string> = {
-  neg: '-x',
-  abs: 'abs(x)',
-  sign: 'sign(x)',
-  exp: 'exp(x)',
-  log: 'log(x)',
-  sqrt: 'sqrt(x)',
-  relu: 'select(0.0, x, x > 0.0)',
-  leakyRelu: 'select(alpha * x, x, x > 0.0)',
-  // both branches are evaluated by select; each is finite where it is chosen
-  sigmoid: 'select(exp(x) / (1.0 + exp(x)), 1.0 / (1.0 + exp(-x)), x >= 0.0)',
-  // tanh(+-15) is +-1 in float32; clamping keeps e^2x from overflowing in some implementations
-  tanh: 'tanh(clamp(x, -15.0, 15.0))',
-  softplus: 'max(x, 0.0) + log(1.0 + exp(-abs(x)))',
-};
-
-const binaryWgsl: Record<BinaryOp, string> = {
-  add: 'a + b',
-  sub: 'a - b',
-  mul: 'a * b',
-  div: 'a / b',
-  pow: 'pow_signed(a, b)',
-  maximum: 'max(a, b)',
-  minimum: 'min(a, b)',
-  lt: 'f32(a < b)',
-  le: 'f32(a <= b)',
-  gt: 'f32(a > b)',
-  ge: 'f32(a >= b)',
-  eq: 'f32(a == b)',
-  ne: 'f32(a != b)',
-  reluBackward: 'select(0.0, a, b > 0.0)',
-  leakyReluBackward: 'select(alpha * a, a, b > 0.0)',
-};
-
-// WGSL's pow is exp2(b log2 a): undefined for a < 0 and NaN for 0^0. This follows Math.pow instead.
-// (NaN comes from a private variable: a NaN constant expression is a shader-creation error.)
-const powSigned = `
-var<private> nan_bits: u32 = 0x7fc00000u;
-fn pow_signed(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
-  if (a >= 0.0) { return pow(a, b); }
-  if (b != floor(b)) { return bitcast<f32>(nan_bits); }
-  let magnitude = pow(-a, b);
-  return select(magnitude, -magnitude, abs(b % 2.0) == 1.0);
-}
-`;
 
 /** The override constants and workgroup count of a one-thread-per-element kernel (shape.ts uses them too). */
 export const elementwiseConstants = () => ({ WG: ELEMENTWISE_WORKGROUP });
@@ -99,9 +52,9 @@ const FLOATS_PER_VEC4 = 4;
 const inQuads = (n: number) => n % FLOATS_PER_VEC4 === 0;
 
 registerGpuKernel('unary', {
-  label: ({ op, n }) => `unary ${op}${inQuads(n) ? ' vec4' : ''}`,
+  label: ({ op, n }) => `unary ${op.name}${inQuads(n) ? ' vec4' : ''}`,
   source: ({ op, n }) =>
-    `fn op(x: f32, alpha: f32) -> f32 { return ${unaryWgsl[op]}; }\n${indexCommonSource}${inQuads(n) ? unaryVec4Source : unarySource}`,
+    `${op.wgslHelpers ?? ''}fn op(x: f32, alpha: f32) -> f32 { return ${op.wgsl}; }\n${indexCommonSource}${inQuads(n) ? unaryVec4Source : unarySource}`,
   constants,
   uniforms: ({ n, alpha }) => new UniformWriter().u32(n).f32(alpha).finish(),
   workgroups: ({ n }) => blocks(inQuads(n) ? n / FLOATS_PER_VEC4 : n),
@@ -166,9 +119,9 @@ function broadcastVec4(shape: number[], ...operandStrides: number[][]): boolean 
 }
 
 registerGpuKernel('binary', {
-  label: ({ op, shape, aStrides, bStrides }) => `binary ${op}${broadcastVec4(shape, aStrides, bStrides) ? ' vec4' : ''}`,
+  label: ({ op, shape, aStrides, bStrides }) => `binary ${op.name}${broadcastVec4(shape, aStrides, bStrides) ? ' vec4' : ''}`,
   source: ({ op, shape, aStrides, bStrides }) =>
-    `${op === 'pow' ? powSigned : ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${binaryWgsl[op]}; }\n${broadcastPrelude}${
+    `${op.wgslHelpers ?? ''}fn op(a: f32, b: f32, alpha: f32) -> f32 { return ${op.wgsl}; }\n${broadcastPrelude}${
       broadcastVec4(shape, aStrides, bStrides) ? binaryVec4Source : binarySource
     }`,
   constants: ({ shape, aStrides, bStrides }) => ({
@@ -176,7 +129,7 @@ registerGpuKernel('binary', {
     MODE_A: modeOf(shape, aStrides),
     MODE_B: modeOf(shape, bStrides),
   }),
-  uniforms: ({ op, shape, aStrides, bStrides, alpha }) => broadcastUniforms(op, shape, [aStrides, bStrides], alpha),
+  uniforms: ({ op, shape, aStrides, bStrides, alpha }) => broadcastUniforms(op.name, shape, [aStrides, bStrides], alpha),
   workgroups: ({ shape, aStrides, bStrides }) => blocks(sizeOf(shape) / (broadcastVec4(shape, aStrides, bStrides) ? FLOATS_PER_VEC4 : 1)),
 });
 

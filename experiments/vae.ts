@@ -8,7 +8,6 @@
 // `--help` lists every flag, config field and preset. The settings are experiments/vae/settings.ts; the
 // training path experiments/vae/train.ts; sampling and control comparison experiments/vae/sample.ts.
 import * as E from '../engine/node.js';
-import { parsePaletteColour } from '../models/colour.js';
 import { commandLine } from './lib/command.js';
 import { VAE_COMMAND, trainOptions } from './vae/settings.js';
 import { train } from './vae/train.js';
@@ -18,9 +17,6 @@ async function main(): Promise<void> {
   const parsed = commandLine(VAE_COMMAND);
   if (!parsed) return;
   const { command, config, flags, name, preset } = parsed;
-  if (command !== 'train' && name === '') throw new Error(`vae ${command}: --name <run> is required (a run directory under runs/)`);
-  if (command === 'sample' && flags.colour === '') throw new Error('vae sample: --colour <name|index> is required');
-  if (command === 'sample') parsePaletteColour(flags.colour); // a bad colour fails before the device starts
   await E.setBackend('webgpu');
   try {
     if (command === 'sample') await sample({ name, colour: flags.colour, count: flags.count, seed: config.seed, out: flags.out });

@@ -5,9 +5,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCommand, presetNames, type CommandSpec } from '../experiments/lib/command.js';
 import { VAE_COMMAND, VAE_CONFIG, trainOptions } from '../experiments/vae/settings.js';
+import { CYCLEGAN_COMMAND } from '../experiments/cyclegan/settings.js';
 
 test('a preset with an extends chain, then --set and --epochs, gives the hand-worked config', () => {
   const parsed = parseCommand(VAE_COMMAND, ['--preset', 'mlp10-discrete-batch-sum', '--set', 'latent=5', '--epochs', '2', '--set', 'capacity=0,4.5']);
@@ -50,6 +53,17 @@ const failures: [string[], RegExp][] = [
   [['--name'], /--name needs a value/],
   [['--seed', '1', '--seed', '2'], /--seed is given twice/],
   [['--set', 'kind=continuous', '--set', 'decoder=tinted-split'], /decoder tinted-split paints from a categorical variable/],
+  [['--set', 'latent=4', '--set', 'latent=5'], /--set latent=5: latent is already set by --set latent=4/],
+  [['--epochs', '4', '--set', 'epochs=5'], /--set epochs=5: epochs is already set by --epochs/],
+  [['--name', '../x'], /--name: run name "\.\.\/x" must use letters, digits/],
+  [['--name', ''], /--name: run name "" must use letters, digits/],
+  [['--set', 'data='], /--set data=: data "" is neither 'embedded' nor a directory/],
+  [['--data', 'no-such-directory'], /--data: data "no-such-directory" is neither 'embedded' nor a directory/],
+  [['--preset', '../cyclegan/quick'], /preset "\.\.\/cyclegan\/quick" is neither a preset name \(presets: .*quick.*\) nor a path to a \.json file/],
+  [['sample', '--colour', 'red'], /sample: --name <run> is required/],
+  [['sample', '--name', 'some-run'], /sample: --colour <name\|index> is required/],
+  [['sample', '--name', 'some-run', '--colour', 'mauve'], /--colour mauve: parsePaletteColour: "mauve" is not a palette colour/],
+  [['control', '--name', 'some-run', '--mechanisms', 'gaussian,bogus'], /--mechanisms gaussian,bogus: parseControlMechanism: "bogus" is not one of/],
 ];
 
 test('each kind of bad command line is refused with a message naming the flag or key and the value', () => {
@@ -72,8 +86,57 @@ test('the scripts refuse bad flags at once (exit 2, no run directory) and answer
   assert.match(help.stdout, /^ {2}latent +L, dimensions of the continuous latent \(default 3\)$/m);
 });
 
+test('--set of a list field with nothing after = clears it: joint-tinted without its capacity schedule', () => {
+  const withCapacity = parseCommand(VAE_COMMAND, ['--preset', 'joint-tinted']);
+  assert.equal(withCapacity.config.capacity, [30, 2.3]);
+  const parsed = parseCommand(VAE_COMMAND, ['--preset', 'joint-tinted', '--set', 'capacity=']);
+  assert.equal(parsed.config.capacity, []);
+  assert.is(trainOptions(parsed.config, parsed.name, parsed.preset).capacity, null);
+});
+
+test('a data directory that exists and a plain run name are taken as given', () => {
+  const parsed = parseCommand(VAE_COMMAND, ['--data', 'test/fixtures', '--name', 'run_1.b-2']);
+  assert.is(parsed.config.data, 'test/fixtures');
+  assert.is(parsed.name, 'run_1.b-2');
+  const sample = parseCommand(VAE_COMMAND, ['sample', '--name', 'run_1.b-2', '--colour', 'blue', '--count', '8']);
+  assert.equal([sample.command, sample.name, sample.flags.colour, sample.flags.count], ['sample', 'run_1.b-2', 'blue', 8]);
+});
+
+test('a preset path that is a directory is refused naming it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preset-'));
+  const path = join(dir, 'folder.json');
+  mkdirSync(path);
+  try {
+    assert.throws(() => parseCommand(VAE_COMMAND, ['--preset', path]), (error: Error) => error.message.includes(`preset "${path}": ${path} is not a file`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the CycleGAN presets hold the values of the flags they replaced, and an even generator kernel is refused', () => {
+  // the defaults and the assignment preset of the flag parser these presets replaced (experiments/cyclegan.ts at 8732f89)
+  const quick = parseCommand(CYCLEGAN_COMMAND, []).config;
+  assert.equal(
+    [quick.epochs, quick.batch, quick.width, quick.genKernel, quick.genSlope, quick.centreInput, quick.discWidths, quick.discHidden, quick.images, quick.evalImages],
+    [5, 16, 16, 3, 0.2, true, [8, 16], 32, 1000, 0],
+  );
+  assert.equal(
+    [quick.adversarial, quick.cycle, quick.identity, quick.history, quick.labeller, quick.genLabelled, quick.order, quick.lr, quick.decayEpochs, quick.beta1, quick.beta2, quick.seed],
+    ['lsgan', 10, 5, 50, '', false, 'joint', 3e-4, 0, 0.5, 0.999, 1],
+  );
+  const assignment = parseCommand(CYCLEGAN_COMMAND, ['--preset', 'assignment']);
+  const a = assignment.config;
+  assert.is(assignment.name, 'cyclegan-assignment');
+  assert.equal(
+    [a.epochs, a.batch, a.width, a.genKernel, a.genSlope, a.centreInput, a.discWidths, a.discHidden, a.images, a.adversarial, a.cycle, a.identity, a.history, a.order, a.lr],
+    [150, 128, 64, 3, 0, false, [16, 32], 128, 0, 'bce', 0, 0, 0, 'assignment', 2e-4],
+  );
+  assert.is(parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=1']).config.genKernel, 1);
+  assert.throws(() => parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=2']), /genKernel 2 must be odd/);
+});
+
 test('a preset extending itself, and a preset file with a wrong field type, are refused naming the file', () => {
-  const spec: CommandSpec<typeof VAE_CONFIG, Record<string, never>> = { ...VAE_COMMAND, flags: {} };
+  const spec: CommandSpec<typeof VAE_CONFIG, Record<string, never>> = { ...VAE_COMMAND, flags: {}, checkFlags: undefined };
   assert.throws(() => parseCommand(spec, ['--preset', 'test/fixtures/preset-loop.json']), /preset "test\/fixtures\/preset-loop.json" extends itself/);
   assert.throws(() => parseCommand(spec, ['--preset', 'test/fixtures/preset-bad-type.json']), /preset-bad-type\.json\), field latent: expected number, got "three"/);
 });

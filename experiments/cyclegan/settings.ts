@@ -54,6 +54,7 @@ export const CYCLEGAN_COMMAND: CommandSpec<typeof CYCLEGAN_CONFIG, Record<string
 
 /** Combinations of fields, and the checkpoint files, checked before any data or device work. */
 function checkSettings(settings: CycleGanSettings): string | null {
+  if (settings.genKernel % 2 === 0) return `genKernel ${settings.genKernel} must be odd (the padding keeps the image size only for an odd kernel)`;
   if (settings.genLabelled && settings.labeller === '') return 'genLabelled needs a labeller checkpoint (the generators read its digit probabilities)';
   if (settings.decayEpochs > settings.epochs) return `decayEpochs ${settings.decayEpochs} is more than the ${settings.epochs} epochs`;
   if (settings.classifier !== classifierPath() && !existsSync(settings.classifier)) return `classifier ${settings.classifier} does not exist`;

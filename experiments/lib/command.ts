@@ -7,11 +7,13 @@
 //   --epochs, --seed, --data    shorthands for those config fields
 //   --name, --resume, --progress, --help, and a few flags of the script's own commands
 // Everything is checked before any data or device work: unknown flags and keys, malformed numbers
-// ("0x10", "1e"), values out of range, and flags that belong to another command fail at once, naming the
-// flag or key, the offending text and where it came from.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// ("0x10", "1e"), values out of range, a config field set twice, a run name that is not one plain folder
+// name, a data directory that does not exist, and flags that belong to another command fail at once,
+// naming the flag or key, the offending text and where it came from.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkRunName } from '../../engine/train/names.js';
 
 export type FieldValue = number | string | boolean | number[];
 
@@ -60,6 +62,8 @@ export interface CommandSpec<C extends FieldSpecs, F extends FlagSpecs> {
   flags: F;
   /** cross-field checks on the final config: return a message, or null when it is fine */
   check?: (config: Values<C>) => string | null;
+  /** checks of the script's own flags for the command given (any command): a message, or null */
+  checkFlags?: (command: string, flags: Values<F>, name: string) => string | null;
 }
 
 /** What the helpers below read of a spec (its check is typed by the spec's own config). */
@@ -74,7 +78,7 @@ const COMMON_FLAGS: FlagSpecs = {
   data: { default: '', help: "'embedded' or a directory of MNIST IDX files (the config field data)" },
   name: { default: '', help: 'run directory under runs/' },
   resume: { default: false, help: 'continue the run from its last checkpoint' },
-  progress: { default: 'auto', choices: ['auto', 'bar', 'lines', 'off'], help: "'bar' (a live line), 'lines' (a line every 10 s), 'off'; auto: bar on a terminal" },
+  progress: { default: 'auto', choices: ['auto', 'bar', 'lines', 'off'], help: "'bar' (a live line), 'lines' (a line every 10 s), 'off' (only each epoch's line); auto: bar on a terminal" },
   help: { default: false, help: 'print this text and exit' },
 };
 /** Common flags that set the config field of the same name. */
@@ -151,16 +155,34 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
   let config = defaults(spec.config);
   if (training && !help) {
     config = { ...config, ...loadPreset(spec, presetName, fail) };
+    // each field once on the command line: a shorthand and --set of one field, or two --set of it, fail
+    const setBy = new Map<string, string>();
+    const override = (key: string, text: string, where: string) => {
+      const earlier = setBy.get(key);
+      if (earlier !== undefined) fail(`${where}: ${key} is already set by ${earlier}`);
+      setBy.set(key, where);
+      config[key] = configValue(spec, key, text, where, fail);
+    };
     for (const key of CONFIG_SHORTHANDS) {
-      if (key in common) config[key] = configValue(spec, key, common[key] as string, `--${key}`, fail);
+      if (key in common) override(key, common[key] as string, `--${key}`);
     }
-    for (const { key, text } of sets) config[key] = configValue(spec, key, text, `--set ${key}=${text}`, fail);
+    for (const { key, text } of sets) override(key, text, `--set ${key}=${text}`);
+    if ('data' in spec.config) checkDataDirectory(config.data as string, setBy.get('data') ?? `preset "${presetName}"`, fail);
     const problem = spec.check?.(config as Values<C>);
     if (problem) fail(problem);
   } else if ('seed' in common && 'seed' in spec.config) {
     config.seed = configValue(spec, 'seed', common.seed as string, '--seed', fail);
   }
   const name = (common.name as string | undefined) ?? (training ? spec.defaultName(presetName) : '');
+  if (!help && ('name' in common || training)) {
+    try {
+      checkRunName(name, 'name' in common ? '--name' : `the default run name of preset "${presetName}" (give --name)`);
+    } catch (error) {
+      fail((error as Error).message);
+    }
+  }
+  const flagProblem = help ? null : spec.checkFlags?.(command, own as Values<F>, name);
+  if (flagProblem) fail(flagProblem);
   return {
     command,
     config: config as Values<C>,
@@ -239,6 +261,12 @@ function configValue(spec: SpecShape, key: string, text: string, where: string, 
   return parseValue(where, text, field, fail);
 }
 
+/** The config field data: 'embedded', or a directory that exists (its IDX files are read later). */
+function checkDataDirectory(data: string, where: string, fail: (why: string) => never): void {
+  if (data === 'embedded') return;
+  if (!existsSync(data) || !statSync(data).isDirectory()) fail(`${where}: data "${data}" is neither 'embedded' nor a directory (of MNIST IDX files)`);
+}
+
 function defaults(specs: FieldSpecs): Record<string, FieldValue> {
   return Object.fromEntries(Object.entries(specs).map(([key, spec]) => [key, Array.isArray(spec.default) ? [...spec.default] : spec.default]));
 }
@@ -278,11 +306,19 @@ export function presetPath(script: string, name: string): string {
   return name.endsWith('.json') ? name : join(presetsRoot(), script, `${name}.json`);
 }
 
+/** A preset name: one file name in the script's folder, so a name cannot reach another script's presets. */
+const PRESET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
 export function readPreset(script: string, name: string): PresetFile {
+  const known = () => `presets: ${presetNames(script).join(', ')}`;
+  if (!name.endsWith('.json') && !PRESET_NAME.test(name)) {
+    throw new CommandLineError(`${script}: preset "${name}" is neither a preset name (${known()}) nor a path to a .json file`);
+  }
   const path = presetPath(script, name);
   if (!existsSync(path)) {
-    throw new CommandLineError(`${script}: no preset "${name}" (${path} does not exist; presets: ${presetNames(script).join(', ')})`);
+    throw new CommandLineError(`${script}: no preset "${name}" (${path} does not exist; ${known()})`);
   }
+  if (!statSync(path).isFile()) throw new CommandLineError(`${script}: preset "${name}": ${path} is not a file`);
   let parsed: PresetFile;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8')) as PresetFile;
@@ -358,7 +394,7 @@ export function usage<C extends FieldSpecs, F extends FlagSpecs>(spec: CommandSp
   ].join('\n');
 }
 
-/** The spec of a script that trains nothing: its own flags (and --help, --seed, --name), no config or presets. */
+/** The spec of a script that trains nothing: its own flags and --help, no config or presets. */
 export function toolCommand<F extends FlagSpecs>(script: string, about: string, flags: F): CommandSpec<Record<string, never>, F> {
   return { script, about, commands: { run: about }, training: [], config: {}, defaultPreset: '', defaultName: () => '', flags };
 }

@@ -6,6 +6,7 @@ import { DECODER_KINDS, VARIANTS, type DecoderKind, type Variant } from '../../m
 import type { CapacityRamp } from '../../models/vae/latents.js';
 import type { CapacitySchedule } from '../../models/vae/train.js';
 import { CONTROL_FITS, DEFAULT_CONTROL_FIT, DEFAULT_CONTROL_MECHANISM, DEFAULT_DISCRETE_DRAW, DISCRETE_DRAWS, parseControlMechanism, type ControlFit, type DiscreteDraw } from '../../models/vae/control.js';
+import { parsePaletteColour } from '../../models/colour.js';
 import type { CommandSpec, Values } from '../lib/command.js';
 
 export const VAE_CONFIG = {
@@ -58,8 +59,8 @@ export const VAE_COMMAND: CommandSpec<typeof VAE_CONFIG, typeof VAE_FLAGS> = {
   defaultName: (preset) => `vae-${preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`,
   flags: VAE_FLAGS,
   check: checkSettings,
+  checkFlags,
 };
-
 
 /** What the field checks cannot see: combinations of fields, and the control mechanism's syntax. */
 function checkSettings(settings: VaeSettings): string | null {
@@ -79,6 +80,26 @@ function checkSettings(settings: VaeSettings): string | null {
   if (!(sc < ec && sd < ed)) return `capacityRamp ${capacityRamp.join(',')}: each start must be below its end`;
   if (colourScale !== 1 && decoder === 'plain') return `colourScale ${colourScale} needs a tinted decoder (the plain one has no colour head)`;
   if (decoder === 'tinted-split' && kind === 'continuous') return 'decoder tinted-split paints from a categorical variable; a continuous model has none';
+  return null;
+}
+
+/** sample and control: the run is named, and the colour or the mechanisms parse (before the device starts). */
+function checkFlags(command: string, flags: Values<typeof VAE_FLAGS>, name: string): string | null {
+  if (command === 'train') return null;
+  if (name === '') return `${command}: --name <run> is required (a run directory under runs/)`;
+  const parses = (flag: string, text: string, parse: (text: string) => unknown): string | null => {
+    try {
+      parse(text);
+      return null;
+    } catch (error) {
+      return `--${flag} ${text}: ${(error as Error).message}`;
+    }
+  };
+  if (command === 'sample') return flags.colour === '' ? 'sample: --colour <name|index> is required' : parses('colour', flags.colour, parsePaletteColour);
+  for (const mechanism of flags.mechanisms.split(',')) {
+    const problem = parses('mechanisms', flags.mechanisms, () => parseControlMechanism(mechanism));
+    if (problem) return problem;
+  }
   return null;
 }
 

@@ -96,4 +96,26 @@ test("mode 'lines' on a terminal writes plain lines; mode 'off' writes only the 
   assert.equal(quiet.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04\n']);
 });
 
+test('heartbeat: a line after 10 s without one, during a slow step and during the evaluation phase', () => {
+  const stream = fakeStream(false);
+  // clock reads: constructor; update at 2 s; heartbeats at 9 s (too soon), 12 s; update at 13 s (too soon);
+  // phase at 14 s; heartbeats at 20 s (too soon), 24 s; end at 30 s
+  const progress = new Progress({ name: 'epoch 1/1', total: 2, stream, now: fakeClock([0, 2000, 9000, 12000, 13000, 14000, 20000, 24000, 30000]) });
+  progress.update(1, { loss: 2, samples: BATCH });
+  progress.heartbeat();
+  progress.heartbeat();
+  progress.update(2, { loss: 1, samples: BATCH });
+  progress.phase('evaluating');
+  progress.heartbeat();
+  progress.heartbeat();
+  progress.end();
+  assert.equal(stream.writes, [
+    // 32 samples in 12 s = 3 samples/s; 1 step left at 12 s a step
+    'epoch 1/1  1/2  loss 2  3 samples/s  ETA 0:12\n',
+    'epoch 1/1: evaluating\n',
+    'epoch 1/1: evaluating (0:24 into the epoch)\n',
+    'epoch 1/1: 2/2 steps  loss 1.500  2 samples/s  0:30\n',
+  ]);
+});
+
 test.run();

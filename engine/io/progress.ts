@@ -1,8 +1,9 @@
 // Training progress on the console. On a terminal, one live line is rewritten in place
 // ('\r' then the line, then ESC[K to clear what a longer previous line left behind):
 //   epoch 3/10  120/469  loss 0.1234  5230 samples/s  ETA 0:08
-// When output goes to a file or pipe (a log), a plain line like the live one every 10 s of the epoch
-// (LOG_INTERVAL_MS), so a log shows the run is alive, and one plain line when the epoch ends:
+// When output goes to a file or pipe (a log), a plain line like the live one every 10 s (LOG_INTERVAL_MS),
+// written by the steps and, when a step or an evaluation takes longer, by a timer (heartbeat()), so a log
+// never goes 10 s without showing the run is alive; then one plain line when the epoch ends:
 //   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
 // ProgressMode chooses between them ('bar', 'lines'; 'off' keeps only the epoch line; 'auto': the bar on a
 // terminal, lines otherwise). The loss shown is the mean over the steps so far, which is steadier than the last batch's. The epoch line
@@ -23,6 +24,8 @@ export interface ProgressOptions {
   now?: () => number; // clock in milliseconds, replaceable in tests
   onStep?: (step: number, loss: number) => void; // called on every update (the step log and the kernel profiler)
   mode?: ProgressMode; // default 'auto'
+  /** in 'lines' mode, a timer calls heartbeat() every second; default: on unless the clock is replaced (tests call heartbeat() themselves) */
+  heartbeat?: boolean;
 }
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
@@ -30,6 +33,7 @@ const LOG_INTERVAL_MS = 10_000; // without a terminal, a progress line at most t
 const EPOCH_LINE_CHARACTERS = 120; // the epoch line keeps the values that fit; every one stays in metrics.jsonl
 const CLEAR_TO_END_OF_LINE = '\x1b[K';
 const MS_PER_SECOND = 1000;
+const HEARTBEAT_CHECK_MS = 1000; // how often the timer looks whether a line is due
 
 export class Progress {
   private readonly name: string;
@@ -42,18 +46,26 @@ export class Progress {
   private lossSum = 0;
   private samples = 0;
   private lastDrawMs = -Infinity;
+  private lastLineMs: number; // 'lines' mode: when the last line was written
+  private phaseText: string | null = null;
+  private timer: ReturnType<typeof setInterval> | null = null;
   private readonly onStep?: (step: number, loss: number) => void;
   private readonly mode: Exclude<ProgressMode, 'auto'>;
 
-  constructor({ name, total, stream = process.stdout, now = () => performance.now(), onStep, mode = 'auto' }: ProgressOptions) {
+  constructor({ name, total, stream = process.stdout, now, onStep, mode = 'auto', heartbeat = now === undefined }: ProgressOptions) {
     this.onStep = onStep;
     this.mode = mode === 'auto' ? (stream.isTTY ? 'bar' : 'lines') : mode;
     if (!Number.isInteger(total) || total < 1) throw new Error(`Progress "${name}": total = ${total} must be a positive integer`);
     this.name = name;
     this.total = total;
     this.stream = stream;
-    this.now = now;
-    this.startMs = now();
+    this.now = now ?? (() => performance.now());
+    this.startMs = this.now();
+    this.lastLineMs = this.startMs;
+    if (heartbeat && this.mode === 'lines') {
+      this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_CHECK_MS);
+      this.timer.unref?.(); // never keeps the process alive
+    }
   }
 
   /** Records step `step` (1-based) with its batch loss and the number of samples it processed. */
@@ -70,9 +82,8 @@ export class Progress {
     const nowMs = this.now();
     if (this.mode === 'lines') {
       // the epoch's own line follows the last step
-      if (step === this.total || nowMs - Math.max(this.lastDrawMs, this.startMs) < LOG_INTERVAL_MS) return;
-      this.lastDrawMs = nowMs;
-      this.stream.write(`${this.liveLine(nowMs)}\n`);
+      if (step === this.total || nowMs - this.lastLineMs < LOG_INTERVAL_MS) return;
+      this.writeLine(this.liveLine(nowMs), nowMs);
       return;
     }
     if (nowMs - this.lastDrawMs < REDRAW_INTERVAL_MS && step !== this.total) return;
@@ -85,9 +96,38 @@ export class Progress {
    * figures): on a terminal it replaces the live line, in a log it is a line of its own.
    */
   phase(text: string): void {
+    this.phaseText = text;
     if (this.mode === 'off') return;
     const line = `${this.name}: ${text}`;
-    this.stream.write(this.mode === 'bar' ? `\r${line}${CLEAR_TO_END_OF_LINE}` : `${line}\n`);
+    if (this.mode === 'bar') this.stream.write(`\r${line}${CLEAR_TO_END_OF_LINE}`);
+    else this.writeLine(line, this.now());
+  }
+
+  /**
+   * In 'lines' mode, writes a line when none was written for LOG_INTERVAL_MS: the live line during the
+   * steps, the phase with its time so far after them. A timer calls it; a long step or evaluation is then
+   * still visible in a log.
+   */
+  heartbeat(): void {
+    if (this.mode !== 'lines') return;
+    const nowMs = this.now();
+    if (nowMs - this.lastLineMs < LOG_INTERVAL_MS) return;
+    if (this.phaseText !== null) {
+      this.writeLine(`${this.name}: ${this.phaseText} (${formatDuration((nowMs - this.startMs) / MS_PER_SECOND)} into the epoch)`, nowMs);
+    } else {
+      this.writeLine(this.steps === 0 ? `${this.name}  0/${this.total}  starting` : this.liveLine(nowMs), nowMs);
+    }
+  }
+
+  /** Stops the heartbeat timer (end() does; so does a run whose epoch failed). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private writeLine(line: string, nowMs: number): void {
+    this.lastLineMs = nowMs;
+    this.stream.write(`${line}\n`);
   }
 
   /**
@@ -95,6 +135,7 @@ export class Progress {
    * stays within EPOCH_LINE_CHARACTERS; how many did not fit is said at its end.
    */
   end(epochSummary: Record<string, number | string> = {}): string {
+    this.stop();
     const elapsedSeconds = (this.now() - this.startMs) / MS_PER_SECOND;
     let line =
       `${this.name}: ${this.steps}/${this.total} steps  loss ${this.meanLoss()}  ` +

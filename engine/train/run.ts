@@ -192,7 +192,12 @@ async function trainLocked(
       };
       const progress = new Progress({ name: `epoch ${epoch + 1}/${epochs}`, total: stepsPerEpoch, stream, onStep, mode: options.progress });
       const startMs = performance.now();
-      const metrics = await trainEpoch({ epoch, progress });
+      let metrics: Record<string, number>;
+      try {
+        metrics = await trainEpoch({ epoch, progress });
+      } finally {
+        progress.stop(); // the heartbeat timer, also when the epoch fails
+      }
       const seconds = (performance.now() - startMs) / 1000;
       progress.end(metrics);
       steps.flush();

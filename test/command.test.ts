@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommand, presetNames, type CommandSpec } from '../experiments/lib/command.js';
+import { parseCommand, presetNames, usage, type CommandSpec } from '../experiments/lib/command.js';
 import { VAE_COMMAND, VAE_CONFIG, trainOptions } from '../experiments/vae/settings.js';
 import { CYCLEGAN_COMMAND } from '../experiments/cyclegan/settings.js';
 
@@ -133,6 +133,13 @@ test('the CycleGAN presets hold the values of the flags they replaced, and an ev
   );
   assert.is(parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=1']).config.genKernel, 1);
   assert.throws(() => parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=2']), /genKernel 2 must be odd/);
+});
+
+test("every flag a command's description names is a flag of the script", () => {
+  const help = usage(VAE_COMMAND);
+  const named = Object.values(VAE_COMMAND.commands).flatMap((about) => [...about.matchAll(/--([a-z][a-z-]*)/g)].map((match) => match[1]));
+  assert.equal(named, ['count', 'colour', 'name', 'mechanisms']);
+  for (const flag of named) assert.match(help, new RegExp(`^  --${flag} `, 'm'), flag);
 });
 
 test('a preset extending itself, and a preset file with a wrong field type, are refused naming the file', () => {

@@ -51,7 +51,7 @@ export const VAE_COMMAND: CommandSpec<typeof VAE_CONFIG, typeof VAE_FLAGS> = {
   commands: {
     train: 'train a preset and write runs/<name>/ (metrics, checkpoint, figures, report.html)',
     sample: 'draw --count digits in --colour from a trained run --name',
-    control: "measure a trained run's colour control under each mechanism of --control (writes nothing)",
+    control: "measure a trained run's colour control under each mechanism of --mechanisms (writes nothing)",
   },
   training: ['train'],
   config: VAE_CONFIG,

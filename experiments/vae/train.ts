@@ -62,11 +62,14 @@ async function fitControl(model: Vae, testEvaluation: TestEvaluation, setting: C
 }
 
 /** Every test metric of the issue: loss terms, reconstruction colour, colour control, variable accuracies. */
-async function measure(model: Vae, setting: ControlSetting, batch: number, tau: number): Promise<Measurement> {
+async function measure(model: Vae, setting: ControlSetting, batch: number, tau: number, phase: (text: string) => void = () => {}): Promise<Measurement> {
   model.eval();
   const test = setting.sets.test;
+  phase('evaluating on the test set');
   const evaluation = await evaluateSet(model, test, batch, tau, RECONSTRUCTIONS_KEPT);
+  phase(`fitting the colour control (${setting.control} on the ${setting.fit} set)`);
   const control = await fitControl(model, evaluation, setting, batch, tau);
+  phase('measuring the colour control');
   const accuracy = await colourControlAccuracy(model, control);
   const metrics: Record<string, number> = {
     ...epochRecord('test', evaluation.loss, false),
@@ -137,8 +140,7 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
       }
       const mean = Object.fromEntries([...sums].map(([key, sum]) => [key, sum / step])) as unknown as LossValues;
       const tau = stepSettings((epoch + 1) * stepsPerEpoch, totalSteps).tau;
-      progress.phase('evaluating on the test set, fitting the colour control');
-      last = await measure(model, setting, batch, tau);
+      last = await measure(model, setting, batch, tau, (text) => progress.phase(text));
       return { ...epochRecord('train', mean, capacity !== null), ...(model.hasDiscrete ? { tau } : {}), ...last.metrics };
     },
     onEpoch: ({ dir, history, epochs: total }) => {

@@ -113,7 +113,7 @@ test('a preset path that is a directory is refused naming it', () => {
   }
 });
 
-test('the CycleGAN presets hold the values of the flags they replaced, and an even generator kernel is refused', () => {
+test('the CycleGAN presets hold the values of the flags they replaced; an even generator kernel and too few images are refused', () => {
   // the defaults and the assignment preset of the flag parser these presets replaced (experiments/cyclegan.ts at 8732f89)
   const quick = parseCommand(CYCLEGAN_COMMAND, []).config;
   assert.equal(
@@ -133,6 +133,11 @@ test('the CycleGAN presets hold the values of the flags they replaced, and an ev
   );
   assert.is(parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=1']).config.genKernel, 1);
   assert.throws(() => parseCommand(CYCLEGAN_COMMAND, ['--set', 'genKernel=2']), /genKernel 2 must be odd/);
+  // a subset smaller than a batch, and held-out images too few for the figures' 4 per digit (40), fail before the data is read
+  assert.throws(() => parseCommand(CYCLEGAN_COMMAND, ['--set', 'images=15']), /images 15 per domain do not fill one batch of 16/);
+  assert.is(parseCommand(CYCLEGAN_COMMAND, ['--set', 'images=16']).config.images, 16);
+  assert.throws(() => parseCommand(CYCLEGAN_COMMAND, ['--set', 'evalImages=39']), /evalImages 39 cannot hold the 4 held-out images of each of the 10 digits/);
+  assert.is(parseCommand(CYCLEGAN_COMMAND, ['--set', 'evalImages=40']).config.evalImages, 40);
 });
 
 test("every flag a command's description names is a flag of the script", () => {

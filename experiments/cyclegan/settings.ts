@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 import { classifierPath } from '../../models/classifier.js';
 import { DEFAULT_CYCLEGAN_CONFIG as D, type CycleGanConfig, type TrainingOrder } from '../../models/cyclegan/config.js';
 import type { AdversarialLoss } from '../../models/cyclegan/losses.js';
+import { DIGITS } from '../../models/data/digits.js';
 import type { CommandSpec, Values } from '../lib/command.js';
+import { FIGURE_PAIRS } from './figures.js';
 
 export const CYCLEGAN_CONFIG = {
   epochs: { default: 5, integer: true, min: 1, help: 'training epochs' },
@@ -55,6 +57,10 @@ export const CYCLEGAN_COMMAND: CommandSpec<typeof CYCLEGAN_CONFIG, Record<string
 /** Combinations of fields, and the checkpoint files, checked before any data or device work. */
 function checkSettings(settings: CycleGanSettings): string | null {
   if (settings.genKernel % 2 === 0) return `genKernel ${settings.genKernel} must be odd (the padding keeps the image size only for an odd kernel)`;
+  if (settings.images > 0 && settings.images < settings.batch) return `images ${settings.images} per domain do not fill one batch of ${settings.batch}`;
+  if (settings.evalImages > 0 && settings.evalImages < DIGITS * FIGURE_PAIRS) {
+    return `evalImages ${settings.evalImages} cannot hold the ${FIGURE_PAIRS} held-out images of each of the ${DIGITS} digits the figures show (0: all)`;
+  }
   if (settings.genLabelled && settings.labeller === '') return 'genLabelled needs a labeller checkpoint (the generators read its digit probabilities)';
   if (settings.decayEpochs > settings.epochs) return `decayEpochs ${settings.decayEpochs} is more than the ${settings.epochs} epochs`;
   if (settings.classifier !== classifierPath() && !existsSync(settings.classifier)) return `classifier ${settings.classifier} does not exist`;

@@ -13,7 +13,7 @@ import { writeText } from '../engine/io/files.js';
 import { lineChart } from './lib/report/svg.js';
 import { loadMnist, type DataSetNames } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
-import { commandLine, type CommandSpec } from './lib/command.js';
+import { commandLine, runSettings, type CommandSpec } from './lib/command.js';
 import { readJsonLines, trainingFigures } from './lib/report/training.js';
 
 const D = DEFAULT_CLASSIFIER_TRAINING;
@@ -34,6 +34,7 @@ const COMMAND: CommandSpec<typeof CONFIG, Record<string, never>> = {
   training: ['train'],
   config: CONFIG,
   defaultPreset: 'judge',
+  resumable: ['epochs'],
   defaultName: (preset) => (preset === 'judge' ? CLASSIFIER_RUN : preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')),
   flags: {},
 };
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   console.log(`digits: ${mnist.source}, ${mnist.train.count} train / ${mnist.test.count} test`);
   const settings = { epochs: config.epochs, batchSize: config.batch, lr: config.lr, decayEvery: config.decayEvery, maxShift: config.shift, seed: config.seed };
   const started = performance.now();
-  const runConfig = { script: 'classifier', preset: parsed.preset, data: mnist.source };
+  const runConfig = { script: 'classifier', preset: parsed.preset, data: mnist.source, ...runSettings(config) };
   const { model, testAccuracy, path } = await trainClassifier(mnist, settings, {
     name,
     resume: parsed.resume,

@@ -20,7 +20,7 @@ import { historyRandom } from '../models/cyclegan/history.js';
 import { colouredDigitAccuracy, evaluateTranslation } from '../models/cyclegan/metrics.js';
 import { CycleGan } from '../models/cyclegan/model.js';
 import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
-import { commandLine } from './lib/command.js';
+import { commandLine, runSettings } from './lib/command.js';
 import { CYCLEGAN_COMMAND, modelConfig, type CycleGanSettings } from './cyclegan/settings.js';
 import { FIGURE_PAIRS, figureRows, imageShape, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
 
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   if (labeller) gan.attachLabeller(labeller);
   const optimizers = makeOptimizers(gan);
   const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
-  const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, model: config, sigma, classifierOnHeldOutSources: ceiling };
+  const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, ...runSettings(settings), model: config, sigma, classifierOnHeldOutSources: ceiling };
   const dir = join('runs', name);
   const [figureA, figureB] = [figureRows(evalA, FIGURE_PAIRS), figureRows(evalB, FIGURE_PAIRS)];
   let historySynced = false;

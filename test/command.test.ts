@@ -5,10 +5,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommand, presetNames, usage, type CommandSpec } from '../experiments/lib/command.js';
+import { parseCommand, runSettings, presetNames, usage, type CommandSpec } from '../experiments/lib/command.js';
 import { VAE_COMMAND, VAE_CONFIG, trainOptions } from '../experiments/vae/settings.js';
 import { CYCLEGAN_COMMAND } from '../experiments/cyclegan/settings.js';
 
@@ -151,6 +151,25 @@ test('a preset extending itself, and a preset file with a wrong field type, are 
   const spec: CommandSpec<typeof VAE_CONFIG, Record<string, never>> = { ...VAE_COMMAND, flags: {}, checkFlags: undefined };
   assert.throws(() => parseCommand(spec, ['--preset', 'test/fixtures/preset-loop.json']), /preset "test\/fixtures\/preset-loop.json" extends itself/);
   assert.throws(() => parseCommand(spec, ['--preset', 'test/fixtures/preset-bad-type.json']), /preset-bad-type\.json\), field latent: expected number, got "three"/);
+});
+
+test('--resume checks the run\'s recorded settings: epochs may change, the latent size may not', () => {
+  const name = `resume-check-${process.pid}`;
+  const recorded = parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name]).config;
+  mkdirSync(join('runs', name), { recursive: true });
+  try {
+    writeFileSync(join('runs', name, 'config.json'), JSON.stringify({ script: 'vae', ...runSettings(recorded) }));
+    const further = parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name, '--resume', '--epochs', '20']);
+    assert.is(further.config.epochs, 20);
+    assert.throws(
+      () => parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name, '--resume', '--set', 'latent=4', '--set', 'lr=0.002']),
+      /--resume: run "resume-check-\d+" was trained with other settings \(latent 3 -> 4, lr 0\.001 -> 0\.002\); only epochs, control, fit, discreteDraw may change/,
+    );
+    // without --resume nothing is compared (runTraining refuses to start over an existing checkpoint itself)
+    parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name, '--set', 'latent=4']);
+  } finally {
+    rmSync(join('runs', name), { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -33,6 +33,7 @@ async function trainingScript(rootDir: string, name: string, stepDelayMs: number
   await E.train.runTraining({
     name,
     rootDir,
+    resume: process.argv.includes('--resume'),
     epochs: RUN_EPOCHS,
     stepsPerEpoch: RUN_STEPS,
     module: model,
@@ -402,7 +403,7 @@ function registerTests(): void {
     assert.is(first.status, 0, first.stderr);
     const again = spawnSync(process.execPath, [scriptPath], { env: childEnv(root, 'once', 0), encoding: 'utf8' });
     assert.is.not(again.status, 0);
-    assert.match(again.stderr, /runTraining: run "once" already has .*checkpoint\.safetensors; pass --resume to continue it/);
+    assert.match(again.stderr, /runTraining: run "once" already has .*checkpoint\.safetensors; pass --resume \(resume: true\) to continue it/);
   });
 
   test.after(() => {

@@ -5,7 +5,7 @@
 //                            (engine/train/step-log.ts), written in blocks and at each epoch's end
 //   checkpoint.safetensors   after every epoch: model, optimizers, epochs done, random stream position
 //                            and the metrics history, written to a .tmp name and renamed
-// `--resume` (or resume: true) restores the checkpoint and continues with the next epoch. The metrics
+// resume: true (the scripts' --resume) restores the checkpoint and continues with the next epoch. The metrics
 // file is then rewritten from the checkpoint's history, so a line appended by an epoch whose checkpoint
 // never landed (or half a line cut off by the kill) does not survive: the file always matches the model.
 // steps.jsonl is cut back the same way, to the lines of the epochs the checkpoint holds.
@@ -29,7 +29,6 @@ import { markStep } from '../runtime.js';
 import { checkRunName } from './names.js';
 import { StepLog } from './step-log.js';
 
-export const RESUME_FLAG = '--resume';
 
 export interface EpochContext {
   /** 0-based epoch index */
@@ -58,7 +57,7 @@ export interface TrainingRunOptions {
   stepsPerEpoch: number;
   module: Module;
   optimizers: Optimizers;
-  /** continue from the last checkpoint; default: whether the command line holds --resume */
+  /** continue from the last checkpoint (the scripts' --resume); default false: a run over an existing checkpoint is refused */
   resume?: boolean;
   /** learning rate per epoch, set on every optimizer (a record gives one schedule per optimizer key) */
   schedule?: LrSchedule | Record<string, LrSchedule>;
@@ -115,7 +114,7 @@ export function checkFiniteLoss(context: string, terms: Record<string, number>, 
 /** Runs epochs until `epochs` are done, checkpointing after each; see the top of this file. */
 export async function runTraining(options: TrainingRunOptions): Promise<TrainingRunResult> {
   const { name, epochs, stepsPerEpoch } = options;
-  const resume = options.resume ?? process.argv.includes(RESUME_FLAG);
+  const resume = options.resume ?? false;
   const stream = options.stream ?? process.stdout;
   checkRunName(name, 'runTraining');
   for (const [what, n] of [['epochs', epochs], ['stepsPerEpoch', stepsPerEpoch]] as const) {
@@ -219,7 +218,7 @@ async function startingState(checkpoint: string, module: Module, optimizers: Opt
   const fresh: RunState = { epochsDone: 0, random: getRandomState(), history: [] };
   if (!existsSync(checkpoint)) return fresh;
   if (!resume) {
-    throw new Error(`runTraining: run "${name}" already has ${checkpoint}; pass ${RESUME_FLAG} to continue it, or choose another name`);
+    throw new Error(`runTraining: run "${name}" already has ${checkpoint}; pass --resume (resume: true) to continue it, or choose another name`);
   }
   const extra = (await loadCheckpoint(checkpoint, module, optimizers)) as Partial<RunState>;
   if (!Number.isInteger(extra.epochsDone) || !extra.random || !Array.isArray(extra.history)) {

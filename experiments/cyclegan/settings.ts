@@ -49,6 +49,7 @@ export const CYCLEGAN_COMMAND: CommandSpec<typeof CYCLEGAN_CONFIG, Record<string
   training: ['train'],
   config: CYCLEGAN_CONFIG,
   defaultPreset: 'quick',
+  resumable: ['epochs', 'decayEpochs'],
   defaultName: (preset) => (preset === 'quick' ? 'cyclegan' : `cyclegan-${preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`),
   flags: {},
   check: checkSettings,

@@ -64,10 +64,15 @@ export interface CommandSpec<C extends FieldSpecs, F extends FlagSpecs> {
   check?: (config: Values<C>) => string | null;
   /** checks of the script's own flags for the command given (any command): a message, or null */
   checkFlags?: (command: string, flags: Values<F>, name: string) => string | null;
+  /**
+   * The config fields a --resume may change (e.g. epochs: train further). A resumed run's other fields must
+   * equal those its config.json recorded under `settings`, which the script writes there (runSettings).
+   */
+  resumable: readonly (keyof C & string)[];
 }
 
 /** What the helpers below read of a spec (its check is typed by the spec's own config). */
-type SpecShape = Pick<CommandSpec<FieldSpecs, FlagSpecs>, 'script' | 'commands' | 'training' | 'config' | 'flags'>;
+type SpecShape = Pick<CommandSpec<FieldSpecs, FlagSpecs>, 'script' | 'commands' | 'training' | 'config' | 'flags' | 'resumable'>;
 
 /** The common flags every script takes; --epochs, --seed and --data set config fields of those names. */
 const COMMON_FLAGS: FlagSpecs = {
@@ -183,6 +188,7 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
   }
   const flagProblem = help ? null : spec.checkFlags?.(command, own as Values<F>, name);
   if (flagProblem) fail(flagProblem);
+  if (training && !help && common.resume === true) checkResume(spec, name, config, fail);
   return {
     command,
     config: config as Values<C>,
@@ -194,6 +200,35 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
     given,
     help,
   };
+}
+
+/** What a training script writes under `settings` in its run's config.json: the final config, for --resume to check. */
+export function runSettings<C extends FieldSpecs>(config: Values<C>): { settings: Values<C> } {
+  return { settings: config };
+}
+
+/**
+ * A --resume whose config differs from the run's recorded settings in a field that must not change (the
+ * model, the data, the optimiser...) is refused, naming each field with both values. A run without a
+ * config.json (a fresh start) or written before settings were recorded is not checked.
+ */
+function checkResume(spec: SpecShape & { resumable: readonly string[] }, name: string, config: Record<string, FieldValue>, fail: (why: string) => never): void {
+  const path = join('runs', name, 'config.json');
+  if (!existsSync(path)) return;
+  let recorded: unknown;
+  try {
+    recorded = (JSON.parse(readFileSync(path, 'utf8')) as { settings?: unknown }).settings;
+  } catch {
+    fail(`--resume: ${path} is not valid JSON`);
+  }
+  if (typeof recorded !== 'object' || recorded === null) return;
+  const changed = Object.keys(spec.config)
+    .filter((key) => !spec.resumable.includes(key) && key in recorded!)
+    .filter((key) => JSON.stringify((recorded as Record<string, unknown>)[key]) !== JSON.stringify(config[key]))
+    .map((key) => `${key} ${JSON.stringify((recorded as Record<string, unknown>)[key])} -> ${JSON.stringify(config[key])}`);
+  if (changed.length > 0) {
+    fail(`--resume: run "${name}" was trained with other settings (${changed.join(', ')}); only ${spec.resumable.join(', ')} may change when a run resumes`);
+  }
 }
 
 function appliesTo(name: string, flag: FlagSpec, command: string, spec: SpecShape): boolean {
@@ -396,7 +431,7 @@ export function usage<C extends FieldSpecs, F extends FlagSpecs>(spec: CommandSp
 
 /** The spec of a script that trains nothing: its own flags and --help, no config or presets. */
 export function toolCommand<F extends FlagSpecs>(script: string, about: string, flags: F): CommandSpec<Record<string, never>, F> {
-  return { script, about, commands: { run: about }, training: [], config: {}, defaultPreset: '', defaultName: () => '', flags };
+  return { script, about, commands: { run: about }, training: [], config: {}, defaultPreset: '', defaultName: () => '', flags, resumable: [] };
 }
 
 /** Parses the command line, printing usage and exiting on --help; a bad command line exits 2 with its message. */

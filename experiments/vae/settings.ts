@@ -56,6 +56,7 @@ export const VAE_COMMAND: CommandSpec<typeof VAE_CONFIG, typeof VAE_FLAGS> = {
   training: ['train'],
   config: VAE_CONFIG,
   defaultPreset: 'quick',
+  resumable: ['epochs', 'control', 'fit', 'discreteDraw'],
   defaultName: (preset) => `vae-${preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`,
   flags: VAE_FLAGS,
   check: checkSettings,
@@ -123,6 +124,8 @@ export interface TrainOptions {
   name: string;
   /** the preset the run was started from */
   preset?: string;
+  /** the flat config the command line gave (a --resume is checked against it) */
+  settings?: VaeSettings;
 }
 
 export function trainOptions(settings: VaeSettings, name: string, preset: string): TrainOptions {
@@ -155,5 +158,6 @@ export function trainOptions(settings: VaeSettings, name: string, preset: string
     discreteDraw: settings.discreteDraw as DiscreteDraw,
     name,
     preset,
+    settings,
   };
 }

@@ -8,12 +8,13 @@
 // every epoch (the page reloads itself while the run goes on).
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
-import { writeReport } from './lib/report/report.js';
+import { stopReportOnFailure, writeReport } from './lib/report/report.js';
 import { writeText } from '../engine/io/files.js';
 import { lineChart } from './lib/report/svg.js';
 import { loadMnist, type DataSetNames } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
 import { commandLine, runSettings, type CommandSpec } from './lib/command.js';
+
 import { readJsonLines, trainingFigures } from './lib/report/training.js';
 
 const D = DEFAULT_CLASSIFIER_TRAINING;
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   const settings = { epochs: config.epochs, batchSize: config.batch, lr: config.lr, decayEvery: config.decayEvery, maxShift: config.shift, seed: config.seed };
   const started = performance.now();
   const runConfig = { script: 'classifier', preset: parsed.preset, data: mnist.source, ...runSettings(config) };
-  const { model, testAccuracy, path } = await trainClassifier(mnist, settings, {
+  const { model, testAccuracy, path } = await stopReportOnFailure(join('runs', name), trainClassifier(mnist, settings, {
     name,
     resume: parsed.resume,
     progress: parsed.progress,
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       const accuracy = history[history.length - 1].test_accuracy;
       writeClassifierReport(dir, { ...runConfig, ...settings }, mnist.names, accuracy, `epoch ${history.length} of ${epochs} done`);
     },
-  });
+  }));
   const seconds = (performance.now() - started) / 1000;
   console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${mnist.test.count} images; saved ${path} (${seconds.toFixed(0)} s)`);
   const report = writeClassifierReport(join('runs', name), { ...runConfig, ...settings, widths: model.widths }, mnist.names, testAccuracy);

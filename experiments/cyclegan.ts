@@ -21,6 +21,7 @@ import { colouredDigitAccuracy, evaluateTranslation } from '../models/cyclegan/m
 import { CycleGan } from '../models/cyclegan/model.js';
 import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
 import { commandLine, runSettings } from './lib/command.js';
+import { stopReportOnFailure } from './lib/report/report.js';
 import { CYCLEGAN_COMMAND, modelConfig, type CycleGanSettings } from './cyclegan/settings.js';
 import { FIGURE_PAIRS, figureRows, imageShape, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
 
@@ -114,7 +115,7 @@ async function main(): Promise<void> {
   let historySynced = false;
 
   const started = performance.now();
-  const result = await E.train.runTraining({
+  const result = await stopReportOnFailure(dir, E.train.runTraining({
     name,
     epochs: settings.epochs,
     stepsPerEpoch,
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
       return metrics;
     },
     onEpoch: ({ history, epochs }) => void writeCycleGanReport(dir, runConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`),
-  });
+  }));
   const path = writeCycleGanReport(dir, runConfig, result.history, mnist.names);
   console.log(`wrote ${path} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   gan.dispose();

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatDuration, formatNumber } from '../engine/io/format';
-import { writeReport } from '../experiments/lib/report/report.js';
+import { markReportStopped, stopReportOnFailure, writeReport } from '../experiments/lib/report/report.js';
 
 test('formatNumber: integers in full, others to 4 significant digits', () => {
   assert.equal(
@@ -72,6 +72,23 @@ test('writeReport refuses a figure that does not exist', () => {
     () => writeReport(dir, { title: 't', config: {}, metrics: [], figures: [{ title: 'x', file: 'missing.png' }] }),
     /writeReport: figure file .*missing\.png does not exist/,
   );
+});
+
+test('a run that fails turns its live report into a plain page saying why; a final report is left as it was', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'report-stopped-'));
+  writeReport(dir, { title: 't', config: {}, metrics: [{ epoch: 1 }], figures: [], live: 'epoch 1 of 5 done' });
+  const failed = await stopReportOnFailure(dir, Promise.reject(new Error('vae: the loss became non-finite at step 3 of epoch 2\nmore'))).then(
+    () => null,
+    (error: Error) => error.message,
+  );
+  assert.is(failed, 'vae: the loss became non-finite at step 3 of epoch 2\nmore'); // the error goes on unchanged
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  assert.not.ok(html.includes('http-equiv="refresh"'));
+  assert.ok(html.includes('<p class="live">Stopped: vae: the loss became non-finite at step 3 of epoch 2. The run wrote nothing after this; its last checkpoint is kept.</p>'));
+  writeReport(dir, { title: 'final', config: {}, metrics: [], figures: [] });
+  const final = readFileSync(join(dir, 'report.html'), 'utf8');
+  markReportStopped(dir, 'late error');
+  assert.is(readFileSync(join(dir, 'report.html'), 'utf8'), final);
 });
 
 test.run();

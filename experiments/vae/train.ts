@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import * as E from '../../engine/node.js';
 import { writeText } from '../../engine/io/files.js';
-import { writeReport, type ReportFigure, type ReportSpec } from '../lib/report/report.js';
+import { stopReportOnFailure, writeReport, type ReportFigure, type ReportSpec } from '../lib/report/report.js';
+
 import { trainingFigures } from '../lib/report/training.js';
 import { loadMnist, type DataSetNames } from '../../models/data/mnist.js';
 import { PALETTE, batches, vaeDataset, type ColouredDigits } from '../../models/data/coloured-mnist.js';
@@ -117,7 +118,7 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
   });
 
   let last: Measurement | null = null;
-  const { dir, history } = await E.train.runTraining({
+  const { dir, history } = await stopReportOnFailure(join('runs', name), E.train.runTraining({
     name,
     resume: run.resume,
     progress: run.progress,
@@ -146,7 +147,7 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
     onEpoch: ({ dir, history, epochs: total }) => {
       writeReport(dir, report(epochFigures(dir, model, testSet, last!, history), history, `epoch ${history.length} of ${total} done`));
     },
-  });
+  }));
   // A resumed run whose epochs were all done already measures the restored model here.
   const final = last ?? (await measure(model, setting, batch, stepSettings(totalSteps, totalSteps).tau));
   // ... and its report's last row shows that measurement (metrics.jsonl keeps what each epoch measured)

@@ -75,6 +75,32 @@ export function writeReport(dir: string, spec: ReportSpec): string {
   return path;
 }
 
+const REFRESH_TAG = /<meta http-equiv="refresh" content="\d+">\n/;
+const LIVE_LINE = /<p class="live">.*<\/p>/;
+
+/**
+ * A run that stopped with an error leaves its live report behind; this turns it into a plain page saying
+ * why the run stopped (no reload). Nothing happens when the run wrote no report or its report is final.
+ */
+export function markReportStopped(dir: string, reason: string): void {
+  const path = join(dir, REPORT_FILE);
+  if (!existsSync(path)) return;
+  const html = readFileSync(path, 'utf8');
+  if (!REFRESH_TAG.test(html)) return;
+  const stopped = `<p class="live">Stopped: ${escapeHtml(reason)}. The run wrote nothing after this; its last checkpoint is kept.</p>`;
+  writeText(path, html.replace(REFRESH_TAG, '').replace(LIVE_LINE, () => stopped));
+}
+
+/** Awaits a run; when it fails, its live report says so (markReportStopped) before the error goes on. */
+export async function stopReportOnFailure<T>(dir: string, run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (error) {
+    markReportStopped(dir, (error as Error).message.split('\n')[0]);
+    throw error;
+  }
+}
+
 function configTable(config: Record<string, unknown>): string {
   const rows = Object.entries(config).map(([key, value]) => {
     const shown = typeof value === 'string' ? value : JSON.stringify(value);

@@ -13,7 +13,7 @@ import { writeText } from '../engine/io/files.js';
 import { lineChart } from './lib/report/svg.js';
 import { loadMnist, type DataSetNames } from '../models/data/mnist.js';
 import { CLASSIFIER_RUN, DEFAULT_CLASSIFIER_TRAINING, trainClassifier } from '../models/classifier.js';
-import { commandLine, runSettings, type CommandSpec } from './lib/command.js';
+import { commandLine, presetSlug, runSettings, type CommandSpec } from './lib/command.js';
 
 import { readJsonLines, trainingFigures } from './lib/report/training.js';
 
@@ -36,7 +36,7 @@ const COMMAND: CommandSpec<typeof CONFIG, Record<string, never>> = {
   config: CONFIG,
   defaultPreset: 'judge',
   resumable: ['epochs'],
-  defaultName: (preset) => (preset === 'judge' ? CLASSIFIER_RUN : preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')),
+  defaultName: (preset) => (preset === 'judge' ? CLASSIFIER_RUN : presetSlug(preset)),
   flags: {},
 };
 

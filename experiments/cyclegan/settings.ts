@@ -7,7 +7,7 @@ import { classifierPath } from '../../models/classifier.js';
 import { DEFAULT_CYCLEGAN_CONFIG as D, type CycleGanConfig, type TrainingOrder } from '../../models/cyclegan/config.js';
 import type { AdversarialLoss } from '../../models/cyclegan/losses.js';
 import { DIGITS } from '../../models/data/digits.js';
-import type { CommandSpec, Values } from '../lib/command.js';
+import { presetSlug, type CommandSpec, type Values } from '../lib/command.js';
 import { FIGURE_PAIRS } from './figures.js';
 
 export const CYCLEGAN_CONFIG = {
@@ -50,7 +50,7 @@ export const CYCLEGAN_COMMAND: CommandSpec<typeof CYCLEGAN_CONFIG, Record<string
   config: CYCLEGAN_CONFIG,
   defaultPreset: 'quick',
   resumable: ['epochs', 'decayEpochs'],
-  defaultName: (preset) => (preset === 'quick' ? 'cyclegan' : `cyclegan-${preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`),
+  defaultName: (preset) => (preset === 'quick' ? 'cyclegan' : `cyclegan-${presetSlug(preset)}`),
   flags: {},
   check: checkSettings,
 };

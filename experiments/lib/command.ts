@@ -11,7 +11,7 @@
 // name, a data directory that does not exist, and flags that belong to another command fail at once,
 // naming the flag or key, the offending text and where it came from.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkRunName } from '../../engine/train/names.js';
 
@@ -200,6 +200,11 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
     given,
     help,
   };
+}
+
+/** A preset's part of a default run name: its name, or a preset file's name without .json, in run-name characters. */
+export function presetSlug(preset: string): string {
+  return basename(preset).replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
 /** What a training script writes under `settings` in its run's config.json: the final config, for --resume to check. */
@@ -414,8 +419,9 @@ export function usage<C extends FieldSpecs, F extends FlagSpecs>(spec: CommandSp
     `usage: ${spec.script} ${commands.length > 1 ? `[${Object.keys(spec.commands).join('|')}] ` : ''}[flags]`,
     ...(commands.length > 1 ? ['', 'commands:', ...commands.map(([name, about]) => `  ${name.padEnd(24)} ${about}`)] : []),
     '',
-    'flags:',
-    ...flags.map(([name, flag]) => flagLine(name, flag)),
+    'common flags:',
+    ...flags.filter(([name]) => !(name in spec.flags)).map(([name, flag]) => flagLine(name, flag)),
+    ...(Object.keys(spec.flags).length > 0 ? ['', `flags of ${spec.script}:`, ...flags.filter(([name]) => name in spec.flags).map(([name, flag]) => flagLine(name, flag))] : []),
     ...(trains
       ? [
           '',

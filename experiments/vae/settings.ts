@@ -7,7 +7,7 @@ import type { CapacityRamp } from '../../models/vae/latents.js';
 import type { CapacitySchedule } from '../../models/vae/train.js';
 import { CONTROL_FITS, DEFAULT_CONTROL_FIT, DEFAULT_CONTROL_MECHANISM, DEFAULT_DISCRETE_DRAW, DISCRETE_DRAWS, parseControlMechanism, type ControlFit, type DiscreteDraw } from '../../models/vae/control.js';
 import { parsePaletteColour } from '../../models/colour.js';
-import type { CommandSpec, Values } from '../lib/command.js';
+import { presetSlug, type CommandSpec, type Values } from '../lib/command.js';
 
 export const VAE_CONFIG = {
   kind: { default: 'continuous', choices: VAE_KINDS, help: 'latent: continuous (Gaussian), discrete (Gumbel-softmax) or joint (both)' },
@@ -57,7 +57,7 @@ export const VAE_COMMAND: CommandSpec<typeof VAE_CONFIG, typeof VAE_FLAGS> = {
   config: VAE_CONFIG,
   defaultPreset: 'quick',
   resumable: ['epochs', 'control', 'fit', 'discreteDraw'],
-  defaultName: (preset) => `vae-${preset.replace(/\.json$/, '').replace(/[^A-Za-z0-9._-]/g, '-')}`,
+  defaultName: (preset) => `vae-${presetSlug(preset)}`,
   flags: VAE_FLAGS,
   check: checkSettings,
   checkFlags,

@@ -57,12 +57,12 @@ async function main(): Promise<void> {
     config: runConfig,
     onEpoch: ({ dir, history, epochs }) => {
       const accuracy = history[history.length - 1].test_accuracy;
-      writeClassifierReport(dir, { ...runConfig, ...settings }, mnist.names, accuracy, `epoch ${history.length} of ${epochs} done`);
+      writeClassifierReport(dir, { preset: parsed.preset, ...config, data: mnist.source }, mnist.names, accuracy, `epoch ${history.length} of ${epochs} done`);
     },
   }));
   const seconds = (performance.now() - started) / 1000;
   console.log(`test accuracy ${(100 * testAccuracy).toFixed(2)}% on ${mnist.test.count} images; saved ${path} (${seconds.toFixed(0)} s)`);
-  const report = writeClassifierReport(join('runs', name), { ...runConfig, ...settings, widths: model.widths }, mnist.names, testAccuracy);
+  const report = writeClassifierReport(join('runs', name), { preset: parsed.preset, ...config, data: mnist.source, widths: model.widths }, mnist.names, testAccuracy);
   console.log(`wrote ${report}`);
   model.dispose();
   E.releaseDevice();

@@ -110,6 +110,8 @@ async function main(): Promise<void> {
   const optimizers = makeOptimizers(gan);
   const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
   const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, ...runSettings(settings), model: config, sigma, classifierOnHeldOutSources: ceiling };
+  // the report shows each setting once (config.json keeps them flat and under settings, for --resume)
+  const reportConfig = { preset: parsed.preset, ...settings, sigma, classifierOnHeldOutSources: ceiling };
   const dir = join('runs', name);
   const [figureA, figureB] = [figureRows(evalA, FIGURE_PAIRS), figureRows(evalB, FIGURE_PAIRS)];
   let historySynced = false;
@@ -167,9 +169,9 @@ async function main(): Promise<void> {
       writeRoundTripFigure(join(dir, 'round-trips.png'), evalA, evalB, ab, ba, figureA, figureB, classes);
       return metrics;
     },
-    onEpoch: ({ history, epochs }) => void writeCycleGanReport(dir, runConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`),
+    onEpoch: ({ history, epochs }) => void writeCycleGanReport(dir, reportConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`),
   }));
-  const path = writeCycleGanReport(dir, runConfig, result.history, mnist.names);
+  const path = writeCycleGanReport(dir, reportConfig, result.history, mnist.names);
   console.log(`wrote ${path} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   gan.dispose();
   classifier.dispose();

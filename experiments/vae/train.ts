@@ -111,7 +111,8 @@ export async function train(options: TrainOptions, run: { resume: boolean; progr
   const runConfig = { script: 'vae', ...options, data: grey.source, totalSteps };
   const report = (figures: ReportFigure[], rows: Record<string, number>[], live?: string): ReportSpec => ({
     title: `${model.describe()} on coloured ${grey.names.title}`,
-    config: { ...runConfig, parameters: model.parameterCount() },
+    // the flat settings, one row each (config.json also keeps the nested options the code reads back)
+    config: { preset: options.preset, name: options.name, ...options.settings, data: grey.source, parameters: model.parameterCount(), totalSteps },
     metrics: rows.map((record) => reportRow(model, record)),
     figures,
     live,

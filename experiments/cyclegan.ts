@@ -9,41 +9,57 @@
 // rewritten after every epoch (the page reloads itself while the run goes on). `--help` lists every flag,
 // config field and preset; the settings are experiments/cyclegan/settings.ts, the figures and report
 // experiments/cyclegan/figures.ts.
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from '../engine/node.js';
-import { HostRandom } from '../engine/random/philox.js';
 import { DIGITS, loadMnist } from '../models/data/mnist.js';
-import { COLOURED_PIXELS, DEFAULT_PERMUTATION, batches, translationDomains, type ColouredDigits } from '../models/data/coloured-mnist.js';
+import { DEFAULT_PERMUTATION, batches, translationDomains, type ColouredDigits } from '../models/data/coloured-mnist.js';
 import { DEFAULT_CLASSIFIER_TRAINING, loadClassifier, trainClassifier, type DigitClassifier } from '../models/classifier.js';
 import { historyRandom } from '../models/cyclegan/history.js';
-import { colouredDigitAccuracy, evaluateTranslation } from '../models/cyclegan/metrics.js';
+import { colouredDigitAccuracy, evaluateTranslation, shapeColourAgreement } from '../models/cyclegan/metrics.js';
 import { CycleGan } from '../models/cyclegan/model.js';
 import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
 import { commandLine, runSettings } from './lib/command.js';
 import { stopReportOnFailure } from './lib/report/report.js';
+import { selectedEpoch, subsetOf, trainingAndValidation } from './cyclegan/data.js';
 import { CYCLEGAN_COMMAND, modelConfig, type CycleGanSettings } from './cyclegan/settings.js';
 import { FIGURE_PAIRS, figureRows, imageShape, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
 
 const SCRIPT = 'cyclegan';
 
-// ---- data ------------------------------------------------------------------------------------------------
+// ---- validation ----------------------------------------------------------------------------------------------
 
-/** `count` images of `data` chosen uniformly by HostRandom(seed), kept in their original order (0 or more than there are: all). */
-function subsetOf(data: ColouredDigits, count: number, seed: number): ColouredDigits {
-  if (count <= 0 || count >= data.count) return data;
-  const order = Array.from({ length: data.count }, (_, i) => i);
-  new HostRandom(seed).shuffle(order);
-  const rows = order.slice(0, count).sort((p, q) => p - q);
-  const x = new Float32Array(count * COLOURED_PIXELS);
-  rows.forEach((row, i) => x.set(data.x.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), i * COLOURED_PIXELS));
+/** The checkpoint of the epoch the validation set picks, beside the run's latest one. */
+const SELECTED_CHECKPOINT = 'selected.safetensors';
+
+/**
+ * Label-free scores of the validation translations (models/cyclegan/metrics.ts, shapeColourAgreement), each
+ * direction against the real validation images of its target domain, and their cycle errors; the judge's
+ * digit kept and colour hit on them too, for comparison (they read labels, so they pick nothing).
+ */
+async function validationMetrics(toB: (x: E.Tensor) => E.Tensor, toA: (x: E.Tensor) => E.Tensor, classifier: DigitClassifier, validation: { A: ColouredDigits; B: ColouredDigits }): Promise<Record<string, number>> {
+  const ab = await evaluateTranslation(toB, toA, classifier, validation.A, (d) => DEFAULT_PERMUTATION(d));
+  const ba = await evaluateTranslation(toA, toB, classifier, validation.B, (d) => d);
+  const agreementAB = shapeColourAgreement(validation.A.x, ab.translations, validation.B.x);
+  const agreementBA = shapeColourAgreement(validation.B.x, ba.translations, validation.A.x);
   return {
-    x,
-    digit: Uint8Array.from(rows, (r) => data.digit[r]),
-    colour: Uint8Array.from(rows, (r) => data.colour[r]),
-    source: Uint32Array.from(rows, (r) => data.source[r]),
-    count,
+    val_AB_agreement: agreementAB,
+    val_BA_agreement: agreementBA,
+    val_AB_cycle_error: ab.metrics.cycleError,
+    val_BA_cycle_error: ba.metrics.cycleError,
+    val_score: (agreementAB + agreementBA) / 2,
+    val_AB_colour_hit: ab.metrics.colourHit,
+    val_BA_colour_hit: ba.metrics.colourHit,
   };
+}
+
+/** After each epoch's checkpoint: when that epoch is the one validation picks so far, copy it to SELECTED_CHECKPOINT. */
+function keepSelectedCheckpoint(dir: string, history: Record<string, number>[]): void {
+  const selected = selectedEpoch(history);
+  if (!selected || selected !== history[history.length - 1]) return;
+  const temporary = join(dir, `${SELECTED_CHECKPOINT}.tmp`);
+  copyFileSync(E.train.runPaths(dir).checkpoint, temporary);
+  renameSync(temporary, join(dir, SELECTED_CHECKPOINT));
 }
 
 // ---- the classifier ----------------------------------------------------------------------------------------
@@ -93,11 +109,17 @@ async function main(): Promise<void> {
 
   const train = translationDomains(mnist.train, { seed: settings.seed });
   const heldOut = translationDomains(mnist.test, { seed: settings.seed });
-  const [a, b] = [subsetOf(train.a, settings.images, settings.seed), subsetOf(train.b, settings.images, settings.seed + 1)];
+  const splitA = trainingAndValidation(train.a, settings.images, settings.validationImages, settings.seed);
+  const splitB = trainingAndValidation(train.b, settings.images, settings.validationImages, settings.seed + 1);
+  const [a, b] = [splitA.train, splitB.train];
   const [evalA, evalB] = [subsetOf(heldOut.a, settings.evalImages, settings.seed), subsetOf(heldOut.b, settings.evalImages, settings.seed + 1)];
   const stepsPerEpoch = Math.floor(Math.min(a.count, b.count) / settings.batch);
   if (stepsPerEpoch < 1) throw new Error(`${SCRIPT}: ${Math.min(a.count, b.count)} training images per domain do not fill one batch of ${settings.batch}`);
-  console.log(`domains: ${a.count} A / ${b.count} B training images, ${evalA.count} / ${evalB.count} held out; ${stepsPerEpoch} steps per epoch`);
+  const validation = splitA.validation && splitB.validation ? { A: splitA.validation, B: splitB.validation } : null;
+  console.log(
+    `domains: ${a.count} A / ${b.count} B training images, ${validation ? `${validation.A.count} / ${validation.B.count} validation, ` : ''}` +
+      `${evalA.count} / ${evalB.count} held out; ${stepsPerEpoch} steps per epoch`,
+  );
 
   const ceiling = { A: await colouredDigitAccuracy(classifier, evalA), B: await colouredDigitAccuracy(classifier, evalB) };
   console.log(`classifier on the held-out source images themselves: A ${(100 * ceiling.A).toFixed(1)}%, B ${(100 * ceiling.B).toFixed(1)}%`);
@@ -163,16 +185,32 @@ async function main(): Promise<void> {
         BA_colour_hit: ba.metrics.colourHit,
         BA_cycle_error: ba.metrics.cycleError,
       };
+      if (validation) {
+        progress.phase('scoring the validation translations against real images (no labels)');
+        Object.assign(metrics, await validationMetrics(toB, toA, classifier, validation));
+      }
       const classes = mnist.names.classes;
       writeTranslationFigure(join(dir, 'translate-AB.png'), evalA, ab, figureA, ['A', 'AB'], classes);
       writeTranslationFigure(join(dir, 'translate-BA.png'), evalB, ba, figureB, ['B', 'BA'], classes);
       writeRoundTripFigure(join(dir, 'round-trips.png'), evalA, evalB, ab, ba, figureA, figureB, classes);
       return metrics;
     },
-    onEpoch: ({ history, epochs }) => void writeCycleGanReport(dir, reportConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`),
+    onEpoch: ({ history, epochs }) => {
+      keepSelectedCheckpoint(dir, history);
+      writeCycleGanReport(dir, reportConfig, history, mnist.names, `epoch ${history.length} of ${epochs} done`);
+    },
   }));
   const path = writeCycleGanReport(dir, reportConfig, result.history, mnist.names);
   console.log(`wrote ${path} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const selected = selectedEpoch(result.history);
+  if (selected) {
+    const percent = (v: number) => `${(100 * v).toFixed(1)}%`;
+    console.log(
+      `validation picks epoch ${selected.epoch} (agreement A-B ${percent(selected.val_AB_agreement)}, B-A ${percent(selected.val_BA_agreement)}; ${SELECTED_CHECKPOINT}): ` +
+        `held out A-B kept ${percent(selected.AB_digit_kept)}, colour ${percent(selected.AB_colour_hit)}, cycle ${selected.AB_cycle_error.toFixed(3)}; ` +
+        `B-A kept ${percent(selected.BA_digit_kept)}, colour ${percent(selected.BA_colour_hit)}, cycle ${selected.BA_cycle_error.toFixed(3)}`,
+    );
+  }
   gan.dispose();
   classifier.dispose();
   labeller?.dispose();

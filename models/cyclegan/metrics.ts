@@ -5,6 +5,9 @@
 //   colour hit   the fraction whose translation's colour (models/colour.ts) is the target domain's colour
 //                for that digit: sigma(d) for A -> B, d for B -> A
 //   cycle error  the mean absolute difference between a source image and its round trip G'(G(x))
+// and, without any label or the colour permutation, on validation images (shapeColourAgreement):
+//   agreement    the fraction of translations painted the colour that the real target-domain image nearest
+//                to the source's shape has: a translation should colour a shape as the target domain does
 import * as E from '../../engine/index.js';
 import { COLOURED_PIXELS, CHANNELS, type ColouredDigits } from '../data/coloured-mnist.js';
 import { DIGITS, IMAGE_SIDE } from '../data/digits.js';
@@ -93,4 +96,55 @@ export async function colouredDigitAccuracy(classifier: DigitClassifier, data: C
   x.dispose();
   grey.dispose();
   return accuracy(predicted, data.digit);
+}
+
+/** Brightness maps (N, 784) of coloured images (N, 3, 28, 28): each pixel's largest channel, scaled so the image's brightest pixel is 1. */
+export function brightnessMaps(x: Float32Array): Float32Array {
+  const count = x.length / COLOURED_PIXELS;
+  const plane = IMAGE_SIDE * IMAGE_SIDE;
+  const maps = new Float32Array(count * plane);
+  for (let n = 0; n < count; n++) {
+    const image = x.subarray(n * COLOURED_PIXELS, (n + 1) * COLOURED_PIXELS);
+    const map = maps.subarray(n * plane, (n + 1) * plane);
+    let brightest = 0;
+    for (let p = 0; p < plane; p++) {
+      for (let c = 0; c < CHANNELS; c++) map[p] = Math.max(map[p], image[c * plane + p]);
+      brightest = Math.max(brightest, map[p]);
+    }
+    if (brightest > 0) for (let p = 0; p < plane; p++) map[p] /= brightest;
+  }
+  return maps;
+}
+
+/**
+ * A label-free score of translations: for each source image (N, 3, 28, 28), the real image of the target
+ * domain (M, 3, 28, 28) whose brightness map is nearest (squared distance) shows how that domain colours
+ * the source's shape; the translation counts when it has that colour (models/colour.ts). It reads no digit
+ * or colour label and not the permutation, only the target domain's own pairing of shapes with colours;
+ * the shapes compared are real ones, so a translation that lost its shape scores at chance, not by luck.
+ */
+export function shapeColourAgreement(sources: Float32Array, translations: Float32Array, references: Float32Array): number {
+  const plane = IMAGE_SIDE * IMAGE_SIDE;
+  const [s, r] = [brightnessMaps(sources), brightnessMaps(references)];
+  const [tColours, rColours] = [imageColours(translations), imageColours(references)];
+  const N = tColours.length;
+  const M = rColours.length;
+  if (N === 0 || M === 0 || s.length !== N * plane) {
+    throw new Error(`shapeColourAgreement: needs as many sources as translations and some references, got ${s.length / plane}, ${N} and ${M}`);
+  }
+  let agree = 0;
+  for (let n = 0; n < N; n++) {
+    let nearest = 0;
+    let nearestDistance = Infinity;
+    for (let m = 0; m < M; m++) {
+      let distance = 0;
+      for (let p = 0; p < plane; p++) {
+        const d = s[n * plane + p] - r[m * plane + p];
+        distance += d * d;
+      }
+      if (distance < nearestDistance) [nearest, nearestDistance] = [m, distance];
+    }
+    if (tColours[n] === rColours[nearest]) agree++;
+  }
+  return agree / N;
 }

@@ -29,7 +29,7 @@ test('not a terminal: nothing during the epoch, then one plain line', () => {
   assert.equal(stream.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04  test_loss 0.1235  note best\n']);
 });
 
-test('not a terminal: a plain progress line every 10 s of a long epoch, then the epoch line', () => {
+test('not a terminal: a plain progress line after 9 s without one (here every 10 s) of a long epoch, then the epoch line', () => {
   const stream = fakeStream(false);
   // clock reads: constructor, six updates 5 s apart, end
   const progress = new Progress({ name: 'epoch 1/1', total: 6, stream, now: fakeClock([0, 5000, 10000, 15000, 20000, 25000, 30000, 30000]) });
@@ -96,11 +96,11 @@ test("mode 'lines' on a terminal writes plain lines; mode 'off' writes only the 
   assert.equal(quiet.writes, ['epoch 1/2: 4/4 steps  loss 0.5000  32 samples/s  0:04\n']);
 });
 
-test('heartbeat: a line after 10 s without one, during a slow step and during the evaluation phase', () => {
+test('heartbeat: a line after 9 s without one, during a slow step and during the evaluation phase', () => {
   const stream = fakeStream(false);
-  // clock reads: constructor; update at 2 s; heartbeats at 9 s (too soon), 12 s; update at 13 s (too soon);
+  // clock reads: constructor; update at 2 s; heartbeats at 8 s (too soon), 12 s; update at 13 s (too soon);
   // phase at 14 s; heartbeats at 20 s (too soon), 24 s; end at 30 s
-  const progress = new Progress({ name: 'epoch 1/1', total: 2, stream, now: fakeClock([0, 2000, 9000, 12000, 13000, 14000, 20000, 24000, 30000]) });
+  const progress = new Progress({ name: 'epoch 1/1', total: 2, stream, now: fakeClock([0, 2000, 8000, 12000, 13000, 14000, 20000, 24000, 30000]) });
   progress.update(1, { loss: 2, samples: BATCH });
   progress.heartbeat();
   progress.heartbeat();

@@ -1,7 +1,7 @@
 // Training progress on the console. On a terminal, one live line is rewritten in place
 // ('\r' then the line, then ESC[K to clear what a longer previous line left behind):
 //   epoch 3/10  120/469  loss 0.1234  5230 samples/s  ETA 0:08
-// When output goes to a file or pipe (a log), a plain line like the live one every 10 s (LOG_INTERVAL_MS),
+// When output goes to a file or pipe (a log), a plain line like the live one at least every 10 s (LOG_INTERVAL_MS),
 // written by the steps and, when a step or an evaluation takes longer, by a timer (heartbeat()), so a log
 // never goes 10 s without showing the run is alive; then one plain line when the epoch ends:
 //   epoch 3/10: 469/469 steps  loss 0.1102  5187 samples/s  0:11  test_loss 0.1054
@@ -29,7 +29,9 @@ export interface ProgressOptions {
 }
 
 const REDRAW_INTERVAL_MS = 100; // redraw a live line at most this often, the last step always
-const LOG_INTERVAL_MS = 10_000; // without a terminal, a progress line at most this often
+// without a terminal, a progress line after this long without one: 9 s, so that with the heartbeat's 1 s
+// checks and a step's own length a log shows a line at least every 10 s
+const LOG_INTERVAL_MS = 9_000;
 const EPOCH_LINE_CHARACTERS = 120; // the epoch line keeps the values that fit; every one stays in metrics.jsonl
 const CLEAR_TO_END_OF_LINE = '\x1b[K';
 const MS_PER_SECOND = 1000;

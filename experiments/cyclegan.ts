@@ -18,10 +18,11 @@ import { DEFAULT_CLASSIFIER_TRAINING, loadClassifier, trainClassifier, type Digi
 import { historyRandom } from '../models/cyclegan/history.js';
 import { colouredDigitAccuracy, evaluateTranslation, shapeColourAgreement } from '../models/cyclegan/metrics.js';
 import { CycleGan } from '../models/cyclegan/model.js';
+import { trainShapeNetwork, type ShapeNetwork } from '../models/cyclegan/shape-labels.js';
 import { STEP_LOSSES, makeOptimizers, trainStep } from '../models/cyclegan/train.js';
 import { commandLine, runSettings } from './lib/command.js';
 import { stopReportOnFailure } from './lib/report/report.js';
-import { selectedEpoch, subsetOf, trainingAndValidation } from './cyclegan/data.js';
+import { imagesBesides, imagesOf, selectedEpoch, subsetOf, trainingAndValidation } from './cyclegan/data.js';
 import { CYCLEGAN_COMMAND, modelConfig, type CycleGanSettings } from './cyclegan/settings.js';
 import { FIGURE_PAIRS, figureRows, imageShape, writeCycleGanReport, writeRoundTripFigure, writeTranslationFigure } from './cyclegan/figures.js';
 
@@ -90,6 +91,25 @@ async function labellerFor(settings: CycleGanSettings): Promise<DigitClassifier>
   return model;
 }
 
+/**
+ * The label-free labeller (clusterLabeller): a shape network trained from the domains' images alone
+ * (models/cyclegan/shape-labels.ts), kept in the run's folder as runs/<name>/shape-network[-first]/ and
+ * reused when the run resumes. It sees each domain's training-split images except the validation ones.
+ */
+async function shapeNetworkFor(dir: string, domains: { a: ColouredDigits; b: ColouredDigits }, validation: { A: ColouredDigits; B: ColouredDigits }, seed: number, progress: E.train.TrainingRunOptions['progress']): Promise<ShapeNetwork> {
+  const network = await trainShapeNetwork(
+    { a: imagesBesides(domains.a, validation.A), b: imagesBesides(domains.b, validation.B) },
+    { a: imagesOf(validation.A), b: imagesOf(validation.B) },
+    { rootDir: dir, name: 'shape-network', seed, progress },
+  );
+  const { clusterSizesA, clusterSizesB, matchAgreement, validationAgreement } = network.report;
+  console.log(
+    `shape network from colour clusters (no label read): cluster sizes A [${clusterSizesA.join(', ')}], B [${clusterSizesB.join(', ')}]; ` +
+      `B's clusters matched to A's with ${(100 * matchAgreement).toFixed(1)}% agreement; validation agreement with the clusters ${(100 * validationAgreement).toFixed(1)}%`,
+  );
+  return network;
+}
+
 /** Constant, or CycleGAN's linear decay over the last decayEpochs epochs; a function of the epoch, so --resume follows it. */
 function learningRateSchedule(settings: CycleGanSettings): E.optim.LrSchedule | undefined {
   const { decayEpochs, epochs, lr } = settings;
@@ -124,17 +144,18 @@ async function main(): Promise<void> {
   const ceiling = { A: await colouredDigitAccuracy(classifier, evalA), B: await colouredDigitAccuracy(classifier, evalB) };
   console.log(`classifier on the held-out source images themselves: A ${(100 * ceiling.A).toFixed(1)}%, B ${(100 * ceiling.B).toFixed(1)}%`);
 
+  const dir = join('runs', name);
+  const shapeNetwork = settings.clusterLabeller ? await shapeNetworkFor(dir, train, validation!, settings.seed, parsed.progress) : null;
   E.manualSeed(settings.seed);
   const config = modelConfig(settings);
   const gan = new CycleGan(config);
-  const labeller = config.labelled ? await labellerFor(settings) : null;
+  const labeller = shapeNetwork?.model ?? (config.labelled ? await labellerFor(settings) : null);
   if (labeller) gan.attachLabeller(labeller);
   const optimizers = makeOptimizers(gan);
   const sigma = Array.from({ length: DIGITS }, (_, d) => DEFAULT_PERMUTATION(d));
-  const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, ...runSettings(settings), model: config, sigma, classifierOnHeldOutSources: ceiling };
+  const runConfig = { script: SCRIPT, ...settings, preset: parsed.preset, ...runSettings(settings), model: config, sigma, classifierOnHeldOutSources: ceiling, shapeNetwork: shapeNetwork?.report };
   // the report shows each setting once (config.json keeps them flat and under settings, for --resume)
   const reportConfig = { preset: parsed.preset, ...settings, sigma, classifierOnHeldOutSources: ceiling };
-  const dir = join('runs', name);
   const [figureA, figureB] = [figureRows(evalA, FIGURE_PAIRS), figureRows(evalB, FIGURE_PAIRS)];
   let historySynced = false;
 

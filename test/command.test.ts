@@ -153,7 +153,7 @@ test('a preset extending itself, and a preset file with a wrong field type, are 
   assert.throws(() => parseCommand(spec, ['--preset', 'test/fixtures/preset-bad-type.json']), /preset-bad-type\.json\), field latent: expected number, got "three"/);
 });
 
-test('--resume checks the run\'s recorded settings: epochs may change, the latent size may not', () => {
+test('--resume checks the run\'s recorded settings: epochs may change, the latent size may not; without it a started run is refused', () => {
   const name = `resume-check-${process.pid}`;
   const recorded = parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name]).config;
   mkdirSync(join('runs', name), { recursive: true });
@@ -165,8 +165,14 @@ test('--resume checks the run\'s recorded settings: epochs may change, the laten
       () => parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name, '--resume', '--set', 'latent=4', '--set', 'lr=0.002']),
       /--resume: run "resume-check-\d+" was trained with other settings \(latent 3 -> 4, lr 0\.001 -> 0\.002\); only epochs, control, fit, discreteDraw may change/,
     );
-    // without --resume nothing is compared (runTraining refuses to start over an existing checkpoint itself)
+    // without --resume nothing is compared while the run has no checkpoint
     parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name, '--set', 'latent=4']);
+    // once it has one, starting it over is refused before any data or device work
+    writeFileSync(join('runs', name, 'checkpoint.safetensors'), '');
+    assert.throws(
+      () => parseCommand(VAE_COMMAND, ['--preset', 'mlp10-continuous', '--name', name]),
+      /run "resume-check-\d+" already has runs\/resume-check-\d+\/checkpoint\.safetensors; pass --resume to continue it, or choose another --name/,
+    );
   } finally {
     rmSync(join('runs', name), { recursive: true, force: true });
   }

@@ -26,7 +26,7 @@ import { appendJsonLine, temporaryPath, writeText } from '../io/files.js';
 import { Progress, type ProgressMode, type ProgressStream } from '../io/progress.js';
 import { loadCheckpoint, saveCheckpoint, type Optimizers } from './checkpoint.js';
 import { markStep } from '../runtime.js';
-import { checkRunName } from './names.js';
+import { CHECKPOINT_FILE, checkRunName } from './names.js';
 import { StepLog } from './step-log.js';
 
 
@@ -91,7 +91,7 @@ const LOCK_FILE = '.lock';
 
 export function runPaths(dir: string) {
   return {
-    checkpoint: join(dir, 'checkpoint.safetensors'),
+    checkpoint: join(dir, CHECKPOINT_FILE),
     metrics: join(dir, 'metrics.jsonl'),
     steps: join(dir, 'steps.jsonl'),
     config: join(dir, 'config.json'),

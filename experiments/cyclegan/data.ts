@@ -5,6 +5,7 @@
 // The validation images pick the epoch a run reports (selectedEpoch), by a score that reads no label.
 import { HostRandom } from '../../engine/random/philox.js';
 import { COLOURED_PIXELS, type ColouredDigits } from '../../models/data/coloured-mnist.js';
+import type { Images } from '../../models/cyclegan/shape-labels.js';
 
 /** The rows of `data` at `rows` (ascending), as a data set of their own. */
 export function pickRows(data: ColouredDigits, rows: readonly number[]): ColouredDigits {
@@ -52,6 +53,24 @@ export function trainingAndValidation(data: ColouredDigits, images: number, vali
     train: usesAll ? pickRows(data, trainRows.filter((row) => !chosenSet.has(row))) : pickRows(data, trainRows),
     validation: pickRows(data, chosen),
   };
+}
+
+/**
+ * What the label-free labeller (models/cyclegan/shape-labels.ts) trains on: every image of a domain's
+ * training split except its validation images (matched by source row), as images alone, so that no
+ * digit or colour label can travel further.
+ */
+export function imagesBesides(data: ColouredDigits, validation: ColouredDigits): Images {
+  const excluded = new Set(validation.source);
+  const rows = Array.from({ length: data.count }, (_, row) => row).filter((row) => !excluded.has(data.source[row]));
+  const x = new Float32Array(rows.length * COLOURED_PIXELS);
+  rows.forEach((row, i) => x.set(data.x.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), i * COLOURED_PIXELS));
+  return { x, count: rows.length };
+}
+
+/** The images of a data set without its labels. */
+export function imagesOf(data: ColouredDigits): Images {
+  return { x: data.x, count: data.count };
 }
 
 /** Offsets the validation draw's seed from the training subset's (seed) and domain B's (seed + 1). */

@@ -27,6 +27,10 @@ export const CYCLEGAN_CONFIG = {
   identity: { default: D.identityWeight, min: 0, help: 'mu, the weight of the L1 identity losses (0: off)' },
   history: { default: D.history, integer: true, min: 0, unit: 'images', help: 'generated images kept per discriminator (0: off)' },
   labeller: { default: '', help: "a digit classifier checkpoint that conditions both discriminators (projection), not the judging classifier; '': none" },
+  clusterLabeller: {
+    default: false,
+    help: "condition on a shape network the run trains first from its images alone: its targets are each domain's colour clusters (models/cyclegan/shape-labels.ts); no label is read",
+  },
   genLabelled: { default: D.labelledGenerators, help: "the generators read the labeller's digit probabilities of their input too" },
   order: { default: D.order, choices: ['joint', 'assignment'], help: "'joint' (both generators, then both discriminators) or the assignment's D_A, G_BA, D_B, G_AB" },
   lr: { default: D.lr, min: 1e-12, help: 'Adam learning rate of all four networks' },
@@ -63,7 +67,11 @@ function checkSettings(settings: CycleGanSettings): string | null {
   if (settings.evalImages > 0 && settings.evalImages < DIGITS * FIGURE_PAIRS) {
     return `evalImages ${settings.evalImages} cannot hold the ${FIGURE_PAIRS} held-out images of each of the ${DIGITS} digits the figures show (0: all)`;
   }
-  if (settings.genLabelled && settings.labeller === '') return 'genLabelled needs a labeller checkpoint (the generators read its digit probabilities)';
+  if (settings.genLabelled && settings.labeller === '' && !settings.clusterLabeller) {
+    return 'genLabelled needs a labeller (a checkpoint, or clusterLabeller=true): the generators read its digit probabilities';
+  }
+  if (settings.clusterLabeller && settings.validationImages === 0) return 'clusterLabeller=true needs validationImages > 0 (they measure its shape network)';
+  if (settings.clusterLabeller && settings.labeller !== '') return `clusterLabeller=true trains its own labeller; labeller ${settings.labeller} would be a second one (set labeller='')`;
   if (settings.decayEpochs > settings.epochs) return `decayEpochs ${settings.decayEpochs} is more than the ${settings.epochs} epochs`;
   if (settings.classifier !== classifierPath() && !existsSync(settings.classifier)) return `classifier ${settings.classifier} does not exist`;
   if (settings.labeller !== '') {
@@ -85,7 +93,7 @@ export function modelConfig(settings: CycleGanSettings): CycleGanConfig {
     cycleWeight: settings.cycle,
     identityWeight: settings.identity,
     history: settings.history,
-    labelled: settings.labeller !== '',
+    labelled: settings.labeller !== '' || settings.clusterLabeller,
     labelledGenerators: settings.genLabelled,
     order: settings.order as TrainingOrder,
     lr: settings.lr,

@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkRunName } from '../../engine/train/names.js';
+import { CHECKPOINT_FILE, checkRunName } from '../../engine/train/names.js';
 
 export type FieldValue = number | string | boolean | number[];
 
@@ -189,6 +189,9 @@ export function parseCommand<C extends FieldSpecs, F extends FlagSpecs>(spec: Co
   const flagProblem = help ? null : spec.checkFlags?.(command, own as Values<F>, name);
   if (flagProblem) fail(flagProblem);
   if (training && !help && common.resume === true) checkResume(spec, name, config, fail);
+  if (training && !help && common.resume !== true && existsSync(join('runs', name, CHECKPOINT_FILE))) {
+    fail(`run "${name}" already has ${join('runs', name, CHECKPOINT_FILE)}; pass --resume to continue it, or choose another --name`);
+  }
   return {
     command,
     config: config as Values<C>,

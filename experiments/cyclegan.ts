@@ -4,6 +4,7 @@
 //   npm run cyclegan -- --preset assignment            # the assignment's full configuration (150 epochs)
 //   npm run cyclegan -- --set cycle=0 --name no-cycle  # switch one addition off
 //   npm run cyclegan -- --preset gen-labelled          # per-pixel recolouring conditioned on the digit (docs/results-cyclegan.md)
+//   npm run cyclegan -- --preset label-free            # the same, its digit reader trained from the images alone (no label)
 // A run writes runs/<name>/: metrics.jsonl (losses and metrics per epoch), steps.jsonl (the summed loss of
 // every step), a checkpoint after every epoch (--resume continues it), the figures and report.html,
 // rewritten after every epoch (the page reloads itself while the run goes on). `--help` lists every flag,

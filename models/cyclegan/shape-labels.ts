@@ -193,25 +193,29 @@ export async function trainShapeNetwork(
   const seeded = (settings: ClassifierTraining) => ({ ...settings, seed: settings.seed + seed });
   const clustersA = kMeans(imageHues(train.a), RGB, k, seed);
   const clustersB = kMeans(imageHues(train.b), RGB, k, seed + 1);
-  const labelsOf = (images: Images, clusters: Clusters, map?: Int32Array) => {
-    const nearest = nearestCentroids(imageHues(images), RGB, clusters.centroids).assignment;
-    return Uint8Array.from(nearest, (c) => (map ? map[c] : c));
-  };
-  const grey = (images: Images, labels: Uint8Array): GreyDigits => ({ images: brightnessMaps(images.x), labels, count: images.count });
+  // a cluster per image as a class label (renamed through `map` for B), and the images as the brightness the network reads
+  const labels = (assignment: Int32Array, map?: Int32Array) => Uint8Array.from(assignment, (c) => (map ? map[c] : c));
+  const nearest = (images: Images, clusters: Clusters) => nearestCentroids(imageHues(images), RGB, clusters.centroids).assignment;
+  const grey = (images: Images, classes: Uint8Array): GreyDigits => ({ images: brightnessMaps(images.x), labels: classes, count: images.count });
+  const greyA = grey(train.a, labels(clustersA.assignment));
+  const checkA = grey(validation.a, labels(nearest(validation.a, clustersA)));
 
-  const first = await trainClassifier(
-    { train: grey(train.a, Uint8Array.from(clustersA.assignment)), test: grey(validation.a, labelsOf(validation.a, clustersA)) },
-    seeded(training.first),
-    { rootDir, name: `${name}-first`, resume: true, progress, config: { stage: "shape network on domain A's colour clusters", clusters: k } },
-  );
-  const greyB = E.fromValues(brightnessMaps(train.b.x), [train.b.count, 1, IMAGE_SIDE, IMAGE_SIDE]);
-  const readings = await predictDigits(first.model, greyB);
-  greyB.dispose();
+  const first = await trainClassifier({ train: greyA, test: checkA }, seeded(training.first), {
+    rootDir,
+    name: `${name}-first`,
+    resume: true,
+    progress,
+    config: { stage: "shape network on domain A's colour clusters", clusters: k },
+  });
+  const mapsB = brightnessMaps(train.b.x);
+  const imagesB = E.fromValues(mapsB, [train.b.count, 1, IMAGE_SIDE, IMAGE_SIDE]);
+  const readings = await predictDigits(first.model, imagesB);
+  imagesB.dispose();
   first.model.dispose();
   const match = matchClusters(clustersB.assignment, readings, k);
 
-  const both = concatenate(grey(train.a, Uint8Array.from(clustersA.assignment)), grey(train.b, labelsOf(train.b, clustersB, match.map)));
-  const check = concatenate(grey(validation.a, labelsOf(validation.a, clustersA)), grey(validation.b, labelsOf(validation.b, clustersB, match.map)));
+  const both = concatenate(greyA, { images: mapsB, labels: labels(clustersB.assignment, match.map), count: train.b.count });
+  const check = concatenate(checkA, grey(validation.b, labels(nearest(validation.b, clustersB), match.map)));
   const final = await trainClassifier({ train: both, test: check }, seeded(training.both), {
     rootDir,
     name,

@@ -9,10 +9,8 @@ import type { Images } from '../../models/cyclegan/shape-labels.js';
 
 /** The rows of `data` at `rows` (ascending), as a data set of their own. */
 export function pickRows(data: ColouredDigits, rows: readonly number[]): ColouredDigits {
-  const x = new Float32Array(rows.length * COLOURED_PIXELS);
-  rows.forEach((row, i) => x.set(data.x.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), i * COLOURED_PIXELS));
   return {
-    x,
+    x: imageRows(data.x, rows),
     digit: Uint8Array.from(rows, (r) => data.digit[r]),
     colour: Uint8Array.from(rows, (r) => data.colour[r]),
     source: Uint32Array.from(rows, (r) => data.source[r]),
@@ -63,9 +61,14 @@ export function trainingAndValidation(data: ColouredDigits, images: number, vali
 export function imagesBesides(data: ColouredDigits, validation: ColouredDigits): Images {
   const excluded = new Set(validation.source);
   const rows = Array.from({ length: data.count }, (_, row) => row).filter((row) => !excluded.has(data.source[row]));
-  const x = new Float32Array(rows.length * COLOURED_PIXELS);
-  rows.forEach((row, i) => x.set(data.x.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), i * COLOURED_PIXELS));
-  return { x, count: rows.length };
+  return { x: imageRows(data.x, rows), count: rows.length };
+}
+
+/** The images at `rows` of coloured images x (N, 3, 28, 28), copied in that order. */
+function imageRows(x: Float32Array, rows: readonly number[]): Float32Array {
+  const out = new Float32Array(rows.length * COLOURED_PIXELS);
+  rows.forEach((row, i) => out.set(x.subarray(row * COLOURED_PIXELS, (row + 1) * COLOURED_PIXELS), i * COLOURED_PIXELS));
+  return out;
 }
 
 /** The images of a data set without its labels. */

@@ -1,10 +1,11 @@
 // conv2d's weight gradient as an implicit GEMM: dw (C_out, K) = DY (C_out, N) x X^T (N, K), with N =
 // batch * out_h * out_w output pixels, the sum's index, and K = C_in * kH * kW taps; X is the im2col view
 // of x (conv2d_implicit_gemm.wgsl), never built. A thread accumulates TM output channels x TN taps; the TM
-// rows of DY are shared by the workgroup (uniform loads), and neighbouring threads own neighbouring taps,
-// whose reads of x are neighbours too. The pixel loop runs b, oy, ox in order, so no index is divided
-// inside it. Each thread sums all N pixels in order (no split of the sum).
-// Prefixed with conv_common.wgsl and a generated header defining TM and TN.
+// rows of DY are shared by the workgroup (a rows prelude: shaders/rows_uniform.wgsl or rows_subgroup.wgsl),
+// and neighbouring threads own neighbouring taps, whose reads of x are neighbours too. The pixel loop runs
+// b, oy, ox in order, so no index is divided inside it. Each thread sums all N pixels in order (no split
+// of the sum).
+// Prefixed with a rows prelude, a generated header defining TM and TN, and conv_common.wgsl.
 //   dw[co, ci, ky, kx] = sum_{b, oy, ox} dy[b, co, oy, ox] x[b, ci, oy*s - p + ky*d, ox*s - p + kx*d]
 // Dispatch: (ceil(K / (WG * TN)), ceil(out_channels / TM), 1).
 // Bindings: 0 uniform ConvParams, 1 x, 2 dy, 3 dw.
@@ -16,7 +17,7 @@
 override WG: u32;
 
 @compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, lanes: RowLanes) {
   let taps = params.in_channels * params.kernel_h * params.kernel_w;
   let kernel_taps = params.kernel_h * params.kernel_w;
   let plane = params.in_h * params.in_w;
@@ -36,10 +37,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     ky_off[j] = input_row(0u, tap / params.kernel_w);
     kx_off[j] = input_col(0u, tap % params.kernel_w);
   }
-  // Where row co0 + i of DY starts in image 0 (rows past C_out load the last one).
-  var dy_row: array<u32, TM>;
-  for (var i = 0u; i < TM; i++) {
-    dy_row[i] = min(co0 + i, params.out_channels - 1u) * y_plane;
+  // Where the row of DY in this thread's slot s starts in image 0 (rows past C_out load the last one).
+  var dy_row: array<u32, ROW_SLOTS>;
+  for (var s = 0u; s < ROW_SLOTS; s++) {
+    dy_row[s] = min(co0 + row_of_slot(lanes, s), params.out_channels - 1u) * y_plane;
   }
 
   var acc: array<array<f32, TN>, TM>;
@@ -59,8 +60,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
           column[j] = select(0.0, x[select(0u, index, inside)], inside);
         }
         let pixel = dy_image + oy * params.out_w + ox;
+        var gradients: array<f32, ROW_SLOTS>;
+        for (var s = 0u; s < ROW_SLOTS; s++) {
+          gradients[s] = dy[dy_row[s] + pixel];
+        }
         for (var i = 0u; i < TM; i++) {
-          let gradient = dy[dy_row[i] + pixel];
+          let gradient = row_value(&gradients, lanes, i);
           for (var j = 0u; j < TN; j++) {
             acc[i][j] = fma(gradient, column[j], acc[i][j]);
           }

@@ -5,9 +5,10 @@
 // whose column n at tap (co, ky, kx) is dy[b, co, oy, ox] with oy = (iy + pad_h - ky*dilation_h) / stride_h
 // exactly (and ox likewise), zero outside dy. Every pixel of a phase has the same landing taps
 // (conv_transpose2d_phase_tiled.wgsl explains them), so the tap loop is uniform.
-// A thread accumulates TM input channels x TN pixels; the TM rows of W^T are shared by the workgroup
-// (uniform loads), and neighbouring threads own neighbouring pixels of the phase.
-// Prefixed with conv_common.wgsl and a generated header defining TM and TN.
+// A thread accumulates TM input channels x TN pixels; the TM rows of W^T are shared by the workgroup (a
+// rows prelude: shaders/rows_uniform.wgsl or rows_subgroup.wgsl), and neighbouring threads own
+// neighbouring pixels of the phase.
+// Prefixed with a rows prelude, a generated header defining TM and TN, and conv_common.wgsl.
 //   dx[b, ci, iy, ix] = bias[ci] + sum over the landing (co, ky, kx) of dy[b, co, oy, ox] w[co, ci, ky, kx]
 // Dispatch: (ceil(batch * ceil(in_h / stride_h) * ceil(in_w / stride_w) / (WG * TN)), ceil(in_channels / TM),
 //            stride_h * stride_w); a phase with fewer pixels leaves the last workgroups idle.
@@ -21,7 +22,7 @@
 override WG: u32;
 
 @compute @workgroup_size(WG)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, lanes: RowLanes) {
   let ry = wid.z / params.stride_w;
   let rx = wid.z % params.stride_w;
   if (ry >= params.in_h || rx >= params.in_w) {
@@ -60,12 +61,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     oy0[j] = (i32(iy + params.pad_h) - i32(ky0 * params.dilation_h)) / i32(params.stride_h); // exact
     ox0[j] = (i32(ix + params.pad_w) - i32(kx0 * params.dilation_w)) / i32(params.stride_w);
   }
-  // Where input channel ci0 + i's weights of tap (0, 0, 0) are (rows past C_in load the last one).
-  var w_row: array<u32, TM>;
+  // Where the weights of tap (0, 0, 0) of the input channel in this thread's slot s are (rows past C_in
+  // load the last one).
+  var w_row: array<u32, ROW_SLOTS>;
+  for (var s = 0u; s < ROW_SLOTS; s++) {
+    w_row[s] = min(ci0 + row_of_slot(lanes, s), params.in_channels - 1u) * taps;
+  }
   var acc: array<array<f32, TN>, TM>;
   for (var i = 0u; i < TM; i++) {
     let ci = min(ci0 + i, params.in_channels - 1u);
-    w_row[i] = ci * taps;
     let bias_value = select(0.0, bias[ci], params.has_bias != 0u);
     for (var j = 0u; j < TN; j++) {
       acc[i][j] = bias_value;
@@ -87,8 +91,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
           column[j] = select(0.0, dy[select(0u, index, inside)], inside);
         }
         let tap = w_channel + ky * params.kernel_w + kx;
+        var weights: array<f32, ROW_SLOTS>;
+        for (var s = 0u; s < ROW_SLOTS; s++) {
+          weights[s] = w[w_row[s] + tap];
+        }
         for (var i = 0u; i < TM; i++) {
-          let weight = w[w_row[i] + tap];
+          let weight = row_value(&weights, lanes, i);
           for (var j = 0u; j < TN; j++) {
             acc[i][j] = fma(weight, column[j], acc[i][j]);
           }

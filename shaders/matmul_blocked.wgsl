@@ -1,7 +1,8 @@
 // matmul_blocked: register blocking straight from global memory: each thread accumulates a TM x TN block of
 // outputs in registers (TM * TN multiply-adds per TM + TN loads instead of 1 per 2), and a workgroup is one
-// row of WG_X threads sharing the same TM rows of A, so A's loads are uniform (one broadcast load on a SIMD
-// CPU); no workgroup memory, so no barriers (bench/ladder/matmul_workgroup_tiled.wgsl stages tiles instead).
+// row of WG_X threads sharing the same TM rows of A (a rows prelude: shaders/rows_uniform.wgsl, uniform
+// loads, or rows_subgroup.wgsl, subgroup shuffles); no workgroup memory, so no barriers
+// (bench/ladder/matmul_workgroup_tiled.wgsl stages tiles instead).
 // The engine runs it where matmul_blocked_vec4 cannot read B as vec4s: B^T products and N % 4 != 0.
 // out (batch, M, N) = op(A) (batch, M, K) x op(B) (batch, K, N); A is stored (M, K), or (K, M) when
 // TRANS_A; B is stored (K, N), or (N, K) when TRANS_B; a batch stride of 0 shares one matrix.
@@ -10,7 +11,7 @@
 // Edges: rows and columns past the matrix are clamped to the last one for loading (the loop has no
 // branches) and simply not stored, so any M, N, K work.
 // TM and TN size private arrays, which WGSL only allows for const sizes: they are generated `const`
-// lines that engine/backend/webgpu/matmul.ts prepends. Bindings: 0 uniform Params, 1 a, 2 b, 3 out.
+// lines that engine/backend/webgpu/matmul.ts prepends, after the rows prelude. Bindings: 0 uniform Params, 1 a, 2 b, 3 out.
 
 struct Params {
   batch: u32,
@@ -31,7 +32,7 @@ override TRANS_A: bool;
 override TRANS_B: bool;
 
 @compute @workgroup_size(WG_X)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, lanes: RowLanes) {
   let p = wid.z;
   let m0 = wid.y * TM;
   let n0 = wid.x * WG_X * TN + lid.x;
@@ -39,11 +40,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // Where op(A)[m, 0] and op(B)[0, n] live, and how far one step of k moves in each.
   let a_k_step = select(1u, params.M, TRANS_A);
   let b_k_step = select(params.N, 1u, TRANS_B);
-  var a_start: array<u32, TM>;
+  var a_start: array<u32, ROW_SLOTS>; // of the row in this thread's slot s (rows_*.wgsl)
   var b_start: array<u32, TN>;
-  for (var i = 0u; i < TM; i++) {
-    let m = min(m0 + i, params.M - 1u);
-    a_start[i] = p * params.a_batch_stride + select(m * params.K, m, TRANS_A);
+  for (var s = 0u; s < ROW_SLOTS; s++) {
+    let m = min(m0 + row_of_slot(lanes, s), params.M - 1u);
+    a_start[s] = p * params.a_batch_stride + select(m * params.K, m, TRANS_A);
   }
   for (var j = 0u; j < TN; j++) {
     let n = min(n0 + j * WG_X, params.N - 1u);
@@ -56,8 +57,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     for (var j = 0u; j < TN; j++) {
       b_row[j] = b[b_start[j] + k * b_k_step];
     }
+    var a_values: array<f32, ROW_SLOTS>;
+    for (var s = 0u; s < ROW_SLOTS; s++) {
+      a_values[s] = a[a_start[s] + k * a_k_step];
+    }
     for (var i = 0u; i < TM; i++) {
-      let a_value = a[a_start[i] + k * a_k_step];
+      let a_value = row_value(&a_values, lanes, i);
       for (var j = 0u; j < TN; j++) {
         acc[i][j] += a_value * b_row[j];
       }

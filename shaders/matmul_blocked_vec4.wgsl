@@ -7,11 +7,11 @@
 // start on a vec4: N % 4 == 0 (the batch stride K * N follows).
 // A workgroup covers rows [m0, m0 + TM) and WG_X * TN columns from n_base; thread x owns the TN / 4
 // column quads starting at n_base + 4 * (x + g * WG_X), so neighbouring threads read neighbouring vec4s
-// of B. A's reads are uniform across the workgroup (one broadcast load on a SIMD CPU).
+// of B. A's rows are shared by the workgroup (a rows prelude: shaders/rows_uniform.wgsl or rows_subgroup.wgsl).
 // Edges: rows and column quads past the matrix are clamped to the last one for loading (N % 4 == 0, so a
 // quad is wholly in or out, and the tail of a buffer's last vec4 is never used) and simply not stored.
 // TM and TN size private arrays, which WGSL only allows for const sizes: they are generated `const`
-// lines that engine/backend/webgpu/matmul.ts prepends (TN a multiple of 4). Bindings: 0 uniform Params,
+// lines that engine/backend/webgpu/matmul.ts prepends after the rows prelude (TN a multiple of 4). Bindings: 0 uniform Params,
 // 1 a, 2 b, 3 out.
 
 struct Params {
@@ -44,13 +44,13 @@ fn store(i: u32, n: u32, value: f32) {
 }
 
 /** Accumulates thread x's TM x TN block over k and stores it. */
-fn multiply(x: u32, n_base: u32) {
+fn multiply(x: u32, n_base: u32, lanes: RowLanes) {
   // Where op(A)[m0 + i, 0] lives (rows past M clamped to the last), and how far one step of k moves.
   let a_k_step = select(1u, params.M, TRANS_A);
-  var a_start: array<u32, TM>;
-  for (var i = 0u; i < TM; i++) {
-    let m = min(m0 + i, params.M - 1u);
-    a_start[i] = p * params.a_batch_stride + select(m * params.K, m, TRANS_A);
+  var a_start: array<u32, ROW_SLOTS>; // of the row in this thread's slot s (rows_*.wgsl)
+  for (var s = 0u; s < ROW_SLOTS; s++) {
+    let m = min(m0 + row_of_slot(lanes, s), params.M - 1u);
+    a_start[s] = p * params.a_batch_stride + select(m * params.K, m, TRANS_A);
   }
   let row_quads = params.N / 4u;
   var b_start: array<u32, QUADS>; // in vec4s
@@ -65,8 +65,12 @@ fn multiply(x: u32, n_base: u32) {
     for (var g = 0u; g < QUADS; g++) {
       b_row[g] = b[b_start[g] + k * row_quads];
     }
+    var a_values: array<f32, ROW_SLOTS>;
+    for (var s = 0u; s < ROW_SLOTS; s++) {
+      a_values[s] = a[a_start[s] + k * a_k_step];
+    }
     for (var i = 0u; i < TM; i++) {
-      let a_value = a[a_start[i] + k * a_k_step];
+      let a_value = row_value(&a_values, lanes, i);
       for (var g = 0u; g < QUADS; g++) {
         acc[i][g] += a_value * b_row[g];
       }
@@ -84,8 +88,8 @@ fn multiply(x: u32, n_base: u32) {
 }
 
 @compute @workgroup_size(WG_X)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, lanes: RowLanes) {
   p = wid.z;
   m0 = wid.y * TM;
-  multiply(lid.x, wid.x * WG_X * TN);
+  multiply(lid.x, wid.x * WG_X * TN, lanes);
 }

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { chooseMatmulKernel, matmulBlocked, matmulNaive, type MatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { hasSubgroups, sharedName } from '../engine/backend/webgpu/rows.js';
 import { matmulLadder, matmulWorkgroupTiled } from '../bench/ladder/matmul.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { assertClose, checkOp } from './lib/check.js';
@@ -78,8 +79,14 @@ async function gpuVersusCpu(rung: string, s: Shapes, seed: number): Promise<void
 const supports = (rung: MatmulKernel, s: Shapes) => rung.supports?.(params(s)) ?? true;
 
 for (const rung of matmulLadder) {
-  const own = cases.filter(([, s]) => supports(rung, s));
-  test(`${rung.name}: GPU vs CPU on the ${own.length} odd shapes it computes`, async () => {
+  test(`${rung.name}: GPU vs CPU on the odd shapes it computes (a subgroup rung on a device without subgroups: refused)`, async () => {
+    await E.webgpu(); // whether a rung runs may depend on the device (subgroups)
+    if (rung.name.endsWith('_subgroup') && !hasSubgroups()) {
+      await withKernel('matmul', rung, () => assert.throws(() => chooseMatmulKernel(params(cases[0][1])), /on a device without subgroups/));
+      return;
+    }
+    const own = cases.filter(([, s]) => supports(rung, s));
+    assert.ok(own.length >= 8, `${rung.name} computes only ${own.length} of the shapes`);
     await withKernel('matmul', rung, async () => {
       for (const [name, s] of own) {
         try {
@@ -92,26 +99,30 @@ for (const rung of matmulLadder) {
   });
 }
 
-test('the kernel rule: matmul_blocked_vec4 where B (K, N) has N % 4 == 0, else matmul_blocked; matmul_naive for outputs of at most 2 rows, and of at most 8 columns matmul_blocked would compute', () => {
+/** The engine's name for a blocked kernel on this device: its subgroup variant where the device has subgroups. */
+const best = (name: string) => sharedName(name, hasSubgroups() ? 'subgroup' : 'uniform');
+
+test('the kernel rule: matmul_blocked_vec4 where B (K, N) has N % 4 == 0, else matmul_blocked (their subgroup variants where the device has subgroups); matmul_naive for outputs of at most 2 rows, and of at most 8 columns matmul_blocked would compute', async () => {
+  await E.webgpu();
   const p = { batch: 1, M: 64, N: 7, K: 4096, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   assert.is(chooseMatmulKernel(p).name, 'matmul_naive');
   assert.is(chooseMatmulKernel({ ...p, N: 8, transB: true }).name, 'matmul_naive');
-  assert.is(chooseMatmulKernel({ ...p, N: 8 }).name, 'matmul_blocked_vec4');
-  assert.is(chooseMatmulKernel({ ...p, N: 65 }).name, 'matmul_blocked');
-  assert.is(chooseMatmulKernel({ ...p, N: 64, transB: true }).name, 'matmul_blocked');
+  assert.is(chooseMatmulKernel({ ...p, N: 8 }).name, best('matmul_blocked_vec4'));
+  assert.is(chooseMatmulKernel({ ...p, N: 65 }).name, best('matmul_blocked'));
+  assert.is(chooseMatmulKernel({ ...p, N: 64, transB: true }).name, best('matmul_blocked'));
   assert.is(chooseMatmulKernel({ ...p, M: 2, N: 2352, transB: true }).name, 'matmul_naive');
-  assert.is(chooseMatmulKernel({ ...p, M: 3, N: 2352, transB: true }).name, 'matmul_blocked');
+  assert.is(chooseMatmulKernel({ ...p, M: 3, N: 2352, transB: true }).name, best('matmul_blocked'));
 });
 
 test('withKernel: the variant runs inside the scope only, the previous choice returns after it (also on a throw, and when nested), and a variant is refused a call it cannot compute', async () => {
   const p = { batch: 1, M: 64, N: 64, K: 32, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
-  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  assert.is(chooseMatmulKernel(p).name, best('matmul_blocked_vec4'));
   await withKernel('matmul', matmulWorkgroupTiled, async () => {
     assert.is(chooseMatmulKernel(p).name, 'matmul_workgroup_tiled');
     await withKernel('matmul', matmulNaive, () => assert.is(chooseMatmulKernel(p).name, 'matmul_naive'));
     assert.is(chooseMatmulKernel(p).name, 'matmul_workgroup_tiled');
   });
-  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  assert.is(chooseMatmulKernel(p).name, best('matmul_blocked_vec4'));
   try {
     await withKernel('matmul', matmulBlocked, () => {
       throw new Error('inside');
@@ -120,7 +131,7 @@ test('withKernel: the variant runs inside the scope only, the previous choice re
   } catch (error) {
     assert.is((error as Error).message, 'inside');
   }
-  assert.is(chooseMatmulKernel(p).name, 'matmul_blocked_vec4');
+  assert.is(chooseMatmulKernel(p).name, best('matmul_blocked_vec4'));
   const vec4 = matmulLadder.find((k) => k.name === 'matmul_blocked_vec4')!;
   await withKernel('matmul', vec4, () => {
     assert.throws(() => chooseMatmulKernel({ ...p, transB: true }), /matmul: matmul_blocked_vec4 cannot compute a product with B\^T \(64, 32\)/);

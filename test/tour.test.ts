@@ -18,7 +18,7 @@ test('npm run tour: both backends walked, WebGPU gradients within 1e-3 of the CP
   assert.ok(files.length >= 10, `shader files named: ${files.length}`);
   for (const file of files) assert.ok(existsSync(file), file);
   for (const expected of [
-    /E\.conv2d.*autograd node: conv2d\n\s+kernel conv2d\s+conv2d_implicit_gemm \S+\s+shaders\/conv2d_implicit_gemm\.wgsl/,
+    /E\.conv2d.*autograd node: conv2d\n\s+kernel conv2d\s+conv2d_implicit_gemm(_subgroup)? \S+\s+shaders\/conv2d_implicit_gemm\.wgsl/,
     /node relu\s.*\n\s+kernel binary\s+binary reluBackward/,
     /node conv2d\s.*\n\s+kernel conv2dWeightGrad\s+conv2d_weight_grad_implicit_gemm/,
   ]) {

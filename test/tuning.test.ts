@@ -9,12 +9,16 @@ import * as E from '../engine/index.js';
 import { GEMM_TILE_CANDIDATES, chooseConvKernel, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
 import { chooseMatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { gpuKernels } from '../engine/backend/webgpu/registry.js';
+import { bestSharing, hasSubgroups, sharedName } from '../engine/backend/webgpu/rows.js';
 import { adapterTable, candidatesFor, setTuningTable, tuningKey, tuningTable } from '../engine/backend/webgpu/tuning.js';
 import { conv2dGeometry } from '../engine/ops/conv.js';
 import { checkOp } from './lib/check.js';
 
 const TOLERANCE = { atol: 1e-4, rtol: 1e-4, noFiniteDifferences: true };
 const CONV_KERNELS = ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const;
+
+/** The engine's name for a blocked kernel on this device: its subgroup variant where the device has subgroups. */
+const best = (name: string) => sharedName(name, bestSharing());
 
 /** conv2d's geometry for x and w shapes (stride and padding as given). */
 function geometry(x: number[], w: number[], options: E.Conv2dOptions) {
@@ -50,14 +54,14 @@ test("a table's choice is the candidate a call runs, and without a table the def
   const g = { ...geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 }), hasBias: true };
   const matmul = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: true, aBatchStride: 128 * 256, bBatchStride: 256 * 512 };
   setTuningTable({});
-  assert.is(gpuKernels.conv2d!.label!(g), `conv2d_implicit_gemm ${tileName(defaultGemmTile(64))}`);
-  assert.is(chooseMatmulKernel(matmul).name, 'matmul_blocked');
+  assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} ${tileName(defaultGemmTile(64))}`);
+  assert.is(chooseMatmulKernel(matmul).name, best('matmul_blocked'));
   try {
     setTuningTable({ [tuningKey('conv2d', g)]: '64x4x4', [tuningKey('matmul', matmul)]: 'matmul_naive' });
-    assert.is(chooseConvKernel('conv2d').name, 'conv2d_implicit_gemm');
-    assert.is(gpuKernels.conv2d!.label!(g), 'conv2d_implicit_gemm 64x4x4');
+    assert.is(chooseConvKernel('conv2d').name, best('conv2d_implicit_gemm'));
+    assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} 64x4x4`);
     assert.is(chooseMatmulKernel(matmul).name, 'matmul_naive');
-    assert.is(chooseMatmulKernel({ ...matmul, M: 7 }).name, 'matmul_blocked', 'another shape class keeps the default');
+    assert.is(chooseMatmulKernel({ ...matmul, M: 7 }).name, best('matmul_blocked'), 'another shape class keeps the default');
     await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [4, 32, 8, 8] }, { shape: [64, 32, 3, 3] }, { shape: [64] }], TOLERANCE);
   } finally {
     setTuningTable({});
@@ -81,11 +85,13 @@ test('the tuning file: one table per adapter, written atomically and read back t
   assert.equal(tuningTable(), {});
 });
 
-test('matmul tunes among the kernels that can run a class: matmul_blocked_vec4 only where B (K, N) has N % 4 == 0', () => {
+test('matmul tunes among the kernels that can run a class: matmul_blocked_vec4 only where B (K, N) has N % 4 == 0, the subgroup ones only where the device has subgroups', async () => {
+  await E.webgpu();
   const p = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
-  assert.equal(candidatesFor('matmul', p), ['matmul_naive', 'matmul_blocked', 'matmul_blocked_vec4']);
-  assert.equal(candidatesFor('matmul', { ...p, transB: true }), ['matmul_naive', 'matmul_blocked']);
-  assert.equal(candidatesFor('matmul', { ...p, N: 511 }), ['matmul_naive', 'matmul_blocked']);
+  const subgroup = (...names: string[]) => (hasSubgroups() ? names : []);
+  assert.equal(candidatesFor('matmul', p), ['matmul_naive', 'matmul_blocked', 'matmul_blocked_vec4', ...subgroup('matmul_blocked_subgroup', 'matmul_blocked_vec4_subgroup')]);
+  assert.equal(candidatesFor('matmul', { ...p, transB: true }), ['matmul_naive', 'matmul_blocked', ...subgroup('matmul_blocked_subgroup')]);
+  assert.equal(candidatesFor('matmul', { ...p, N: 511 }), ['matmul_naive', 'matmul_blocked', ...subgroup('matmul_blocked_subgroup')]);
   assert.equal(candidatesFor('conv2d', geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 })), GEMM_TILE_CANDIDATES);
 });
 
@@ -94,7 +100,7 @@ test('tune() times the candidates that can run the class and records the fastest
   const p = { batch: 1, M: 33, N: 40, K: 17, transA: false, transB: true, aBatchStride: 0, bBatchStride: 0 };
   try {
     const { key, choice, ms } = await gpu.tune('matmul', p, 1);
-    assert.equal(Object.keys(ms), ['matmul_naive', 'matmul_blocked']);
+    assert.equal(Object.keys(ms), ['matmul_naive', 'matmul_blocked', ...(hasSubgroups() ? ['matmul_blocked_subgroup'] : [])]);
     assert.ok(Object.keys(ms).includes(choice));
     assert.equal(tuningTable(), { [key]: choice });
     assert.is(chooseMatmulKernel(p).name, choice);
@@ -106,7 +112,7 @@ test('tune() times the candidates that can run the class and records the fastest
 test('a table naming an unknown kernel or candidate is refused, naming the entry', () => {
   assert.throws(
     () => setTuningTable({ 'matmul NN 1x1x1': 'v9' }, 'tuning.json'),
-    /tuning.json: 'matmul NN 1x1x1' chooses 'v9', not a candidate of matmul \(have matmul_naive, matmul_blocked, matmul_blocked_vec4\)/,
+    /tuning.json: 'matmul NN 1x1x1' chooses 'v9', not a candidate of matmul \(have matmul_naive, matmul_blocked, matmul_blocked_vec4, matmul_blocked_subgroup, matmul_blocked_vec4_subgroup\)/,
   );
   assert.throws(() => setTuningTable({ 'softmax 1': 'x' }, 'tuning.json'), /names kernel 'softmax', which is not tunable/);
   assert.throws(() => adapterTable([], 'a', 'tuning.json'), /tuning.json: expected an object of adapter tables/);

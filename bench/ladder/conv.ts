@@ -1,6 +1,7 @@
 // The convolution ladders, slowest rung first: for each of the three conv kernels the direct kernels that
 // came before the implicit GEMM (their shaders live beside this file), then the engine's implicit GEMM
-// (engine/backend/webgpu/conv.ts). bench/conv checks every rung against the float64 CPU reference, then
+// (engine/backend/webgpu/conv.ts) with its rows loaded by every thread, then with them shared by subgroup
+// shuffles (adapters with subgroups). bench/conv checks every rung against the float64 CPU reference, then
 // times it (npm run bench:conv -- --rungs register_tiled,implicit_gemm); test/conv.test.ts checks every rung
 // too. A rung's name is its shader file's; the strategy (the name after the kernel's prefix) is what
 // --rungs selects. Results: bench/results/conv-lavapipe.md.
@@ -13,7 +14,7 @@ import convTranspose2dRegisterTiledSource from './conv_transpose2d_register_tile
 import convTranspose2dPhaseTiledSource from './conv_transpose2d_phase_tiled.wgsl';
 import weightGradNaiveSource from './conv2d_weight_grad_naive.wgsl';
 import weightGradRegisterTiledSource from './conv2d_weight_grad_register_tiled.wgsl';
-import { convKernels, tileHeader, type ConvKernel, type ConvKernelName } from '../../engine/backend/webgpu/conv.js';
+import { convKernels, convSubgroupKernels, tileHeader, type ConvKernel, type ConvKernelName } from '../../engine/backend/webgpu/conv.js';
 
 /** The geometry every conv kernel reads: one convolution's sizes in conv2d's terms. */
 type ConvGeometry = Parameters<ConvKernel['workgroups']>[0];
@@ -107,14 +108,18 @@ export const convLadder: Record<ConvKernelName, ConvKernel[]> = {
     naive('conv2d_naive', conv2dNaiveSource, ySize),
     rowTiled('conv2d_register_tiled', conv2dRegisterTiledSource, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
     convKernels.conv2d,
+    convSubgroupKernels.conv2d,
   ],
   convTranspose2d: [
     naive('conv_transpose2d_naive', convTranspose2dNaiveSource, xSize),
     rowTiled('conv_transpose2d_register_tiled', convTranspose2dRegisterTiledSource, 'IN_CHANNEL_TILE', (g) => [g.inChannels, g.inH, g.inW]),
     convTranspose2dPhaseTiled,
     convKernels.convTranspose2d,
+    convSubgroupKernels.convTranspose2d,
   ],
-  conv2dWeightGrad: [naive('conv2d_weight_grad_naive', weightGradNaiveSource, wSize), weightGradRegisterTiled, convKernels.conv2dWeightGrad],
+  conv2dWeightGrad: [naive('conv2d_weight_grad_naive', weightGradNaiveSource, wSize), weightGradRegisterTiled, convKernels.conv2dWeightGrad,
+    convSubgroupKernels.conv2dWeightGrad,
+  ],
 };
 
 /** Every strategy, in ladder order: the transposed convolution's ladder is the one with all four. */

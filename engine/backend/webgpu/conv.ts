@@ -1,6 +1,7 @@
 // WebGPU convolution kernels: the engine runs each of the three as an implicit GEMM
-// (shaders/*_implicit_gemm.wgsl, each prefixed with shaders/conv_common.wgsl), blocked per shape class by
-// per-adapter tuning. The earlier rungs of each ladder (naive, register-tiled, stride-phase gathers) live in
+// (shaders/*_implicit_gemm.wgsl, each prefixed with a rows prelude and shaders/conv_common.wgsl), blocked
+// per shape class by per-adapter tuning, its rows shared by subgroup shuffles where the device has
+// subgroups (rows.ts). The earlier rungs of each ladder (naive, register-tiled, stride-phase gathers) live in
 // bench/ladder/conv.ts; bench/conv checks every rung against the CPU reference and times it
 // (bench/results/conv-lavapipe.md).
 import commonSource from '../../../shaders/conv_common.wgsl';
@@ -10,6 +11,7 @@ import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_im
 import type { ConvGeometry } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
+import { bestSharing, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';
 
@@ -85,13 +87,14 @@ function parseTile(name: string): GemmTile {
  * workgroup), columns are pixels (or, for the weight gradient, taps); workgroups cover column blocks (x),
  * row blocks (y) and, for the transposed kernel, stride phases (z); the blocking is gemmTile's.
  */
-function implicitGemm(kernel: ConvKernelName, name: string, source: string): ConvKernel {
+function implicitGemm(kernel: ConvKernelName, name: string, source: string, sharing: RowSharing): ConvKernel {
   return {
-    name,
+    name: sharedName(name, sharing),
+    supports: () => sharing === 'uniform' || hasSubgroups(),
     blocking: (g) => tileName(gemmTile(kernel, g)),
     source: (g) => {
-      const { tm, tn } = gemmTile(kernel, g);
-      return tileHeader({ TM: tm, TN: tn }) + commonSource + source;
+      const { wg, tm, tn } = gemmTile(kernel, g);
+      return rowsPrelude(sharing, tm, wg) + tileHeader({ TM: tm, TN: tn }) + commonSource + source;
     },
     constants: (g) => ({ WG: gemmTile(kernel, g).wg }),
     workgroups: (g) => {
@@ -102,20 +105,25 @@ function implicitGemm(kernel: ConvKernelName, name: string, source: string): Con
   };
 }
 
-/**
- * The kernel the engine runs for each: the implicit GEMM, which bench/conv measured fastest on every layer
- * of the models, at stride 1 and 2 alike (bench/results/conv-lavapipe.md).
- */
-export const convKernels: Record<ConvKernelName, ConvKernel> = {
-  conv2d: implicitGemm('conv2d', 'conv2d_implicit_gemm', conv2dImplicitGemmSource),
-  convTranspose2d: implicitGemm('convTranspose2d', 'conv_transpose2d_implicit_gemm', convTranspose2dImplicitGemmSource),
-  conv2dWeightGrad: implicitGemm('conv2dWeightGrad', 'conv2d_weight_grad_implicit_gemm', weightGradImplicitGemmSource),
-};
+const implicitGemms = (sharing: RowSharing): Record<ConvKernelName, ConvKernel> => ({
+  conv2d: implicitGemm('conv2d', 'conv2d_implicit_gemm', conv2dImplicitGemmSource, sharing),
+  convTranspose2d: implicitGemm('convTranspose2d', 'conv_transpose2d_implicit_gemm', convTranspose2dImplicitGemmSource, sharing),
+  conv2dWeightGrad: implicitGemm('conv2dWeightGrad', 'conv2d_weight_grad_implicit_gemm', weightGradImplicitGemmSource, sharing),
+});
 
-/** The kernel a call runs: the override of a bench or test (withKernel), else the implicit GEMM. */
+/**
+ * The kernels the engine runs: the implicit GEMMs, which bench/conv measured fastest on every layer of the
+ * models, at stride 1 and 2 alike (bench/results/conv-lavapipe.md), with their rows loaded by every thread
+ * (convKernels) or shared by subgroup shuffles (convSubgroupKernels, where the device has subgroups).
+ */
+export const convKernels = implicitGemms('uniform');
+export const convSubgroupKernels = implicitGemms('subgroup');
+
+/** The kernel a call runs: the override of a bench or test (withKernel), else the implicit GEMM of the best sharing. */
 export function chooseConvKernel(kernel: ConvKernelName): ConvKernel {
   // every conv variant reads a ConvGeometry alone (hasBias reaches the shader through the uniforms)
-  return (kernelOverride(kernel) as ConvKernel | undefined) ?? convKernels[kernel];
+  const overridden = kernelOverride(kernel) as ConvKernel | undefined;
+  return overridden ?? (bestSharing() === 'subgroup' ? convSubgroupKernels : convKernels)[kernel];
 }
 
 /** The ConvParams record of shaders/conv_common.wgsl. */

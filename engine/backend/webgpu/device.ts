@@ -24,6 +24,8 @@ const RAISED_LIMITS = [
 export interface AcquiredDevice {
   device: GPUDevice;
   adapterName: string;
+  /** Lanes in the device's smallest subgroup; 0 when it has no subgroups feature. */
+  subgroupSize: number;
 }
 
 // NOTE: the GPU instance must stay reachable for as long as its devices are used: if the garbage
@@ -49,10 +51,14 @@ export async function acquireDevice(): Promise<AcquiredDevice> {
   if (!adapter) throw new Error(hint);
   const requiredLimits: Record<string, number> = {};
   for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
-  // GPU timestamps for the kernel profiler, where the adapter has them
-  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  // GPU timestamps for the kernel profiler and subgroups for the register-blocked kernels (rows.ts), where
+  // the adapter has them
+  const wanted: GPUFeatureName[] = ['timestamp-query', 'subgroups'];
+  const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   const adapterName = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  return { device, adapterName: adapterName || 'unknown adapter' };
+  const WEBGPU_SMALLEST_SUBGROUP = 4; // what an adapter that does not say may have
+  const subgroupSize = device.features.has('subgroups') ? (info.subgroupMinSize ?? WEBGPU_SMALLEST_SUBGROUP) : 0;
+  return { device, adapterName: adapterName || 'unknown adapter', subgroupSize };
 }

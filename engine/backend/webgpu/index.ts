@@ -21,6 +21,7 @@ import { acquireDevice } from './device.js';
 import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import { Profiler } from './profiler.js';
+import { setSubgroupSize } from './rows.js';
 import { candidatesFor, loadTuningFile, saveTuningFile, setChoice, takePending, tunable, tuningFilePath, tuningKey } from './tuning.js';
 import './elementwise.js';
 import './reduce.js';
@@ -66,7 +67,8 @@ export class WebGpuBackend implements Backend {
   private profiler: Profiler | null = null;
 
   static async create(): Promise<WebGpuBackend> {
-    const { device, adapterName } = await acquireDevice();
+    const { device, adapterName, subgroupSize } = await acquireDevice();
+    setSubgroupSize(subgroupSize);
     await loadTuningFile(adapterName); // this adapter's kernel choices, when a tuning file has them (Node)
     return new WebGpuBackend(device, adapterName);
   }

@@ -4,6 +4,8 @@
 //   matmul_naive         one output per invocation (shaders/matmul_naive.wgsl)
 //   matmul_blocked       a register block of outputs per thread, A's loads uniform (shaders/matmul_blocked.wgsl)
 //   matmul_blocked_vec4  the same with B (K, N) read as vec4s along N (shaders/matmul_blocked_vec4.wgsl)
+// and the last two again with A's rows shared by subgroup shuffles (matmul_blocked_subgroup,
+// matmul_blocked_vec4_subgroup: rows.ts), which the engine runs where the device has subgroups.
 // The whole ladder, with the rung the engine leaves out, is bench/ladder/matmul.ts; bench/matmul checks
 // every rung against the CPU reference and times it (bench/results/matmul-lavapipe.md).
 import matmulNaiveSource from '../../../shaders/matmul_naive.wgsl';
@@ -12,6 +14,7 @@ import matmulBlockedVec4Source from '../../../shaders/matmul_blocked_vec4.wgsl';
 import type { KernelParams } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
+import { bestSharing, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
 
 type MatmulParams = KernelParams['matmul'];
 
@@ -72,25 +75,41 @@ export const matmulNaive: MatmulKernel = {
   workgroups: (p) => [Math.ceil(p.N / NAIVE_TILE), Math.ceil(p.M / NAIVE_TILE), p.batch],
 };
 
-export const matmulBlocked: MatmulKernel = {
-  name: 'matmul_blocked',
-  source: (p) => (blockedBlock(p) === TALL ? BLOCKED_TALL_SOURCE : BLOCKED_SOURCE),
-  constants: (p) => ({ WG_X: blockedBlock(p).threads, ...transposeFlags(p) }),
-  workgroups: (p) => blockWorkgroups(p, blockedBlock(p)),
-  blocking: (p) => blockName(blockedBlock(p)),
-};
+/** Whether a kernel of this sharing can run on the device. */
+const canShare = (sharing: RowSharing) => sharing === 'uniform' || hasSubgroups();
 
-export const matmulBlockedVec4: MatmulKernel = {
-  name: 'matmul_blocked_vec4',
-  supports: vec4Readable,
-  source: () => BLOCKED_VEC4_SOURCE,
-  constants: (p) => ({ WG_X: TALL.threads, TRANS_A: Number(p.transA) }),
-  workgroups: (p) => blockWorkgroups(p, TALL),
-  blocking: () => blockName(TALL),
-};
+function blocked(sharing: RowSharing): MatmulKernel {
+  return {
+    name: sharedName('matmul_blocked', sharing),
+    supports: () => canShare(sharing),
+    source: (p) => {
+      const block = blockedBlock(p);
+      return rowsPrelude(sharing, block.rows, block.threads) + (block === TALL ? BLOCKED_TALL_SOURCE : BLOCKED_SOURCE);
+    },
+    constants: (p) => ({ WG_X: blockedBlock(p).threads, ...transposeFlags(p) }),
+    workgroups: (p) => blockWorkgroups(p, blockedBlock(p)),
+    blocking: (p) => blockName(blockedBlock(p)),
+  };
+}
+
+function blockedVec4(sharing: RowSharing): MatmulKernel {
+  return {
+    name: sharedName('matmul_blocked_vec4', sharing),
+    supports: (p) => canShare(sharing) && vec4Readable(p),
+    source: () => rowsPrelude(sharing, TALL.rows, TALL.threads) + BLOCKED_VEC4_SOURCE,
+    constants: (p) => ({ WG_X: TALL.threads, TRANS_A: Number(p.transA) }),
+    workgroups: (p) => blockWorkgroups(p, TALL),
+    blocking: () => blockName(TALL),
+  };
+}
+
+export const matmulBlocked = blocked('uniform');
+export const matmulBlockedVec4 = blockedVec4('uniform');
+export const matmulBlockedSubgroup = blocked('subgroup');
+export const matmulBlockedVec4Subgroup = blockedVec4('subgroup');
 
 /** The engine's matmul kernels, slowest first; bench/ladder/matmul.ts places them in the whole ladder. */
-export const matmulKernels: MatmulKernel[] = [matmulNaive, matmulBlocked, matmulBlockedVec4];
+export const matmulKernels: MatmulKernel[] = [matmulNaive, matmulBlocked, matmulBlockedVec4, matmulBlockedSubgroup, matmulBlockedVec4Subgroup];
 
 function matmulKernel(name: string): MatmulKernel {
   const kernel = matmulKernels.find((k) => k.name === name);
@@ -104,12 +123,15 @@ const SHORT_OUTPUT = 2; // rows at most: a block of 16 rows would compute 15 onl
 /**
  * The rule, from bench/matmul's timings (bench/results/matmul-lavapipe.md): matmul_blocked_vec4 wherever
  * it can read B as vec4s, matmul_blocked elsewhere, and matmul_naive for outputs of at most 2 rows, and for
- * outputs of at most 8 columns that matmul_blocked would compute.
+ * outputs of at most 8 columns that matmul_blocked would compute; the blocked ones with subgroup row
+ * sharing where the device has subgroups.
  */
 function ruleKernel(p: MatmulParams): MatmulKernel {
   if (p.M <= SHORT_OUTPUT) return matmulNaive;
-  if (vec4Readable(p)) return matmulBlockedVec4;
-  return p.N <= NARROW_OUTPUT ? matmulNaive : matmulBlocked;
+  const subgroups = bestSharing() === 'subgroup';
+  if (vec4Readable(p)) return subgroups ? matmulBlockedVec4Subgroup : matmulBlockedVec4;
+  if (p.N <= NARROW_OUTPUT) return matmulNaive;
+  return subgroups ? matmulBlockedSubgroup : matmulBlocked;
 }
 
 /** The kernel a call runs: the override of a bench or test (withKernel), else the adapter's tuned choice, else the rule. */
@@ -119,7 +141,8 @@ export function chooseMatmulKernel(p: MatmulParams): MatmulKernel {
   const kernel = overridden ?? (tuned ? matmulKernel(tuned) : ruleKernel(p));
   if (kernel.supports && !kernel.supports(p)) {
     const b = p.transB ? `B^T (${p.N}, ${p.K})` : `B (${p.K}, ${p.N})`;
-    throw new Error(`matmul: ${kernel.name} cannot compute a product with ${b}`);
+    const why = hasSubgroups() || !kernel.name.endsWith('_subgroup') ? `a product with ${b}` : 'on a device without subgroups';
+    throw new Error(`matmul: ${kernel.name} cannot compute ${why}`);
   }
   return kernel;
 }
@@ -130,7 +153,7 @@ export function matmulOperandSizes(p: MatmulParams): { inputs: number[]; output:
   return { inputs: [operand(p.aBatchStride, p.M * p.K), operand(p.bBatchStride, p.K * p.N)], output: p.batch * p.M * p.N };
 }
 
-// Per-adapter tuning chooses among the three kernels per layout and size class (a class has one layout
+// Per-adapter tuning chooses among the kernels per layout and size class (a class has one layout
 // and raggedness, so matmul_blocked_vec4 can run all of its calls or none).
 registerTunable<MatmulParams>({
   kernel: 'matmul',

@@ -54,7 +54,7 @@ test("a table's choice is the candidate a call runs, and without a table the def
   const g = { ...geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 }), hasBias: true };
   const matmul = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: true, aBatchStride: 128 * 256, bBatchStride: 256 * 512 };
   setTuningTable({});
-  assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} ${tileName(defaultGemmTile(64))}`);
+  assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} ${tileName(defaultGemmTile(64, bestSharing()))}`);
   assert.is(chooseMatmulKernel(matmul).name, best('matmul_blocked'));
   try {
     setTuningTable({ [tuningKey('conv2d', g)]: '64x4x4', [tuningKey('matmul', matmul)]: 'matmul_naive' });

@@ -40,9 +40,9 @@ const GEMM_SHAPES: Record<ConvKernelName, (g: ConvGeometry) => GemmShape> = {
 };
 
 /** The implicit-GEMM blocking of a call: the adapter's tuned choice for its shape class, else the default. */
-function gemmTile(kernel: ConvKernelName, g: ConvGeometry): GemmTile {
+function gemmTile(kernel: ConvKernelName, g: ConvGeometry, sharing: RowSharing): GemmTile {
   const tuned = tunedCandidate(kernel, g);
-  return tuned ? parseTile(tuned) : defaultGemmTile(GEMM_SHAPES[kernel](g).rows);
+  return tuned ? parseTile(tuned) : defaultGemmTile(GEMM_SHAPES[kernel](g).rows, sharing);
 }
 
 /** WGSL `const` declarations for a tiled kernel's register tile (generated; the shader declares none). */
@@ -61,11 +61,13 @@ export interface GemmTile {
 
 /**
  * The blocking when nothing was tuned for this adapter: 8 threads x 16 rows x 8 columns, the fastest of
- * the blockings timed on lavapipe (bench/results/compare-lavapipe.md); fewer rows when a side has at most 8
+ * the blockings timed on lavapipe (bench/results/compare-lavapipe.md), 32 rows where a side has more than 16
+ * channels when subgroups share the rows (more rows per gathered column then pay: a CycleGAN assignment
+ * step 7% faster; 64 rows are 3x slower, past what the compiler unrolls); fewer rows when a side has at most 8
  * channels (the generators' and decoders' 3-channel layers), so few rows are computed only to be dropped.
  */
-export function defaultGemmTile(rows: number): GemmTile {
-  return { wg: 8, tm: rows <= 4 ? 4 : rows <= 8 ? 8 : 16, tn: 8 };
+export function defaultGemmTile(rows: number, sharing: RowSharing): GemmTile {
+  return { wg: 8, tm: rows <= 4 ? 4 : rows <= 8 ? 8 : rows <= 16 || sharing === 'uniform' ? 16 : 32, tn: 8 };
 }
 
 /**
@@ -73,7 +75,7 @@ export function defaultGemmTile(rows: number): GemmTile {
  * few threads with large register blocks (a CPU's SIMD lanes, lavapipe) to many threads with small
  * ones (a GPU's, which needs thousands of threads in flight and spills large blocks).
  */
-export const GEMM_TILE_CANDIDATES = ['8x16x8', '8x8x8', '8x4x8', '8x16x16', '16x16x8', '32x8x4', '64x4x4', '128x4x2', '256x2x2'];
+export const GEMM_TILE_CANDIDATES = ['8x16x8', '8x32x8', '8x8x8', '8x4x8', '8x16x16', '16x16x8', '32x8x4', '64x4x4', '128x4x2', '256x2x2'];
 
 export const tileName = (t: GemmTile) => `${t.wg}x${t.tm}x${t.tn}`;
 
@@ -91,14 +93,14 @@ function implicitGemm(kernel: ConvKernelName, name: string, source: string, shar
   return {
     name: sharedName(name, sharing),
     supports: () => sharing === 'uniform' || hasSubgroups(),
-    blocking: (g) => tileName(gemmTile(kernel, g)),
+    blocking: (g) => tileName(gemmTile(kernel, g, sharing)),
     source: (g) => {
-      const { wg, tm, tn } = gemmTile(kernel, g);
+      const { wg, tm, tn } = gemmTile(kernel, g, sharing);
       return rowsPrelude(sharing, tm, wg) + tileHeader({ TM: tm, TN: tn }) + commonSource + source;
     },
-    constants: (g) => ({ WG: gemmTile(kernel, g).wg }),
+    constants: (g) => ({ WG: gemmTile(kernel, g, sharing).wg }),
     workgroups: (g) => {
-      const { wg, tm, tn } = gemmTile(kernel, g);
+      const { wg, tm, tn } = gemmTile(kernel, g, sharing);
       const { rows, columns, phases } = GEMM_SHAPES[kernel](g);
       return [Math.ceil(columns / (wg * tn)), Math.ceil(rows / tm), phases];
     },

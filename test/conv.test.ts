@@ -192,6 +192,10 @@ test('every rung of every conv kernel ladder agrees with the CPU reference (forw
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1, dilation: 2, outputPadding: 1 }), [{ shape: [1, 3, 4, 3] }, { shape: [3, 4, 3, 3] }, { shape: [4] }], GPU_TOLERANCE);
       // conv2d's input gradient with stride 3 and dilation [2, 1] runs the same kernel
       await checkOp((x, w) => E.conv2d(x, w, null, { stride: 3, padding: 2, dilation: [2, 1] }), [{ shape: [1, 3, 10, 11] }, { shape: [6, 3, 3, 4] }], GPU_TOLERANCE);
+      // stride and dilation 1 along x beside 2 along y (rows of 11 pixels: groups of 8 threads straddle rows),
+      // and a kernel wider than a workgroup
+      await checkOp((x, w, b) => E.conv2d(x, w, b, { stride: [2, 1], padding: [1, 2], dilation: [2, 1] }), [{ shape: [2, 3, 7, 11] }, { shape: [4, 3, 3, 4] }, { shape: [4] }], GPU_TOLERANCE);
+      await checkOp((x, w) => E.conv2d(x, w, null, { padding: [0, 4] }), [{ shape: [1, 2, 3, 11] }, { shape: [3, 2, 1, 9] }], GPU_TOLERANCE);
       // more than one block of every tile: 19 channels on each side, 2 x 9 x 9 pixels, 19 x 3 x 3 taps
       const blocks = { ...GPU_TOLERANCE, noFiniteDifferences: true };
       await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [2, 19, 9, 9] }, { shape: [19, 19, 3, 3] }, { shape: [19] }], blocks);

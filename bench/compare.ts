@@ -12,6 +12,9 @@
 //   git worktree add /tmp/base <commit> && cp bench/compare-engine.ts /tmp/base/bench/ &&
 //   cp bench/lib/worker.ts /tmp/base/bench/lib/ && ln -s "$PWD/node_modules" /tmp/base/ &&
 //   (cd /tmp/base && node build.mjs)    # then --baseline /tmp/base
+// A checkout from before the CycleGAN moved to models/cyclegan/ (commit 89f9260) builds the copies of commit
+// 8732f89 instead (`git show 8732f89:bench/compare-engine.ts`, likewise bench/lib/worker.ts): the same
+// workloads, written against the old module layout.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
 import { chooseMatmulKernel, matmulBlocked, matmulNaive, type MatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { withKernel } from '../engine/backend/webgpu/registry.js';
-import { hasSubgroups, sharedName } from '../engine/backend/webgpu/rows.js';
+import { bestName as best, hasSubgroups } from '../engine/backend/webgpu/rows.js';
 import { matmulLadder, matmulWorkgroupTiled } from '../bench/ladder/matmul.js';
 import { HostRandom } from '../engine/random/philox.js';
 import { assertClose, checkOp } from './lib/check.js';
@@ -98,9 +98,6 @@ for (const rung of matmulLadder) {
     });
   });
 }
-
-/** The engine's name for a blocked kernel on this device: its subgroup variant where the device has subgroups. */
-const best = (name: string) => sharedName(name, hasSubgroups() ? 'subgroup' : 'uniform');
 
 test('the kernel rule: matmul_blocked_vec4 where B (K, N) has N % 4 == 0, else matmul_blocked (their subgroup variants where the device has subgroups); matmul_naive for outputs of at most 2 rows, and of at most 8 columns matmul_blocked would compute', async () => {
   await E.webgpu();

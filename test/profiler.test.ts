@@ -3,10 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../engine/index.js';
-import { bestSharing, sharedName } from '../engine/backend/webgpu/rows.js';
-
-/** The engine's name for a blocked kernel on this device: its subgroup variant where the device has subgroups. */
-const best = (name: string) => sharedName(name, bestSharing());
+import { bestName as best } from '../engine/backend/webgpu/rows.js';
 
 /** The table's row for `label`: calls, total ms, GFLOP/s cell. */
 function row(report: string, label: string): { calls: number; ms: number; gflops: string } {

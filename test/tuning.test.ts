@@ -9,16 +9,13 @@ import * as E from '../engine/index.js';
 import { GEMM_TILE_CANDIDATES, chooseConvKernel, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
 import { chooseMatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { gpuKernels } from '../engine/backend/webgpu/registry.js';
-import { bestSharing, hasSubgroups, sharedName } from '../engine/backend/webgpu/rows.js';
+import { bestName as best, bestSharing, hasSubgroups } from '../engine/backend/webgpu/rows.js';
 import { adapterTable, candidatesFor, setTuningTable, tuningKey, tuningTable } from '../engine/backend/webgpu/tuning.js';
 import { conv2dGeometry } from '../engine/ops/conv.js';
 import { checkOp } from './lib/check.js';
 
 const TOLERANCE = { atol: 1e-4, rtol: 1e-4, noFiniteDifferences: true };
 const CONV_KERNELS = ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const;
-
-/** The engine's name for a blocked kernel on this device: its subgroup variant where the device has subgroups. */
-const best = (name: string) => sharedName(name, bestSharing());
 
 /** conv2d's geometry for x and w shapes (stride and padding as given). */
 function geometry(x: number[], w: number[], options: E.Conv2dOptions) {

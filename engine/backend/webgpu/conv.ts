@@ -11,7 +11,7 @@ import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_im
 import type { ConvGeometry } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
-import { bestSharing, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
+import { bestSharing, canShare, rowsPrelude, sharedName, type RowSharing } from './rows.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';
 
@@ -92,7 +92,7 @@ function parseTile(name: string): GemmTile {
 function implicitGemm(kernel: ConvKernelName, name: string, source: string, sharing: RowSharing): ConvKernel {
   return {
     name: sharedName(name, sharing),
-    supports: () => sharing === 'uniform' || hasSubgroups(),
+    supports: () => canShare(sharing),
     blocking: (g) => tileName(gemmTile(kernel, g, sharing)),
     source: (g) => {
       const { wg, tm, tn } = gemmTile(kernel, g, sharing);

@@ -14,7 +14,7 @@ import matmulBlockedVec4Source from '../../../shaders/matmul_blocked_vec4.wgsl';
 import type { KernelParams } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
-import { bestSharing, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
+import { bestSharing, canShare, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
 
 type MatmulParams = KernelParams['matmul'];
 
@@ -74,9 +74,6 @@ export const matmulNaive: MatmulKernel = {
   constants: (p) => ({ WG_X: NAIVE_TILE, WG_Y: NAIVE_TILE, ...transposeFlags(p) }),
   workgroups: (p) => [Math.ceil(p.N / NAIVE_TILE), Math.ceil(p.M / NAIVE_TILE), p.batch],
 };
-
-/** Whether a kernel of this sharing can run on the device. */
-const canShare = (sharing: RowSharing) => sharing === 'uniform' || hasSubgroups();
 
 function blocked(sharing: RowSharing): MatmulKernel {
   return {

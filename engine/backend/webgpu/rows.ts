@@ -4,7 +4,7 @@
 // row_of_slot and row_value; the kernel loads its ROW_SLOTS slots and reads row i through row_value.
 //   uniform   each thread loads all TM values itself (shaders/rows_uniform.wgsl): any adapter
 //   subgroup  each lane loads a share and the values go round by shuffles (shaders/rows_subgroup.wgsl):
-//             adapters with the subgroups feature; on lavapipe 2-4x fewer cycles per multiply-add
+//             adapters with the subgroups feature; on lavapipe the kernels run 1.6-3.4x faster
 //             (bench/results/compare-lavapipe.md)
 // Each such kernel comes in both: `name` and `name_subgroup`; the engine picks the second where it can.
 import uniformRows from '../../../shaders/rows_uniform.wgsl';
@@ -21,6 +21,9 @@ export function setSubgroupSize(lanes: number): void {
 
 export const hasSubgroups = () => smallestSubgroup > 0;
 
+/** Whether a kernel of this sharing can run on the device. */
+export const canShare = (sharing: RowSharing) => sharing === 'uniform' || hasSubgroups();
+
 /** The sharing the engine runs: subgroup shuffles where the device has them. */
 export const bestSharing = (): RowSharing => (hasSubgroups() ? 'subgroup' : 'uniform');
 
@@ -34,3 +37,6 @@ export function rowsPrelude(sharing: RowSharing, rows: number, threads: number):
 
 /** A kernel variant's name with its sharing: the subgroup one carries the suffix. */
 export const sharedName = (name: string, sharing: RowSharing) => (sharing === 'subgroup' ? `${name}_subgroup` : name);
+
+/** The name of the variant of kernel `name` that the engine runs on this device (its sharing: bestSharing). */
+export const bestName = (name: string) => sharedName(name, bestSharing());

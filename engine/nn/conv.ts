@@ -24,33 +24,45 @@ function formatPair(value: Pair | undefined, fallback: number): string {
   return a === b ? String(a) : `${a}x${b}`;
 }
 
-/** y (B, C_out, H', W') = conv2d(x (B, C_in, H, W), weight (C_out, C_in, kH, kW)) + bias (C_out). */
-export class Conv2d extends Module {
+/**
+ * What Conv2d and ConvTranspose2d share: a weight whose first two axes are `weightChannels` (its axis 1 sets
+ * the initialisation's fan_in), kH x kW last; an optional bias over the output channels; the description.
+ */
+abstract class ConvLayer<Options extends Conv2dOptions> extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
   constructor(
+    private readonly layer: string,
     readonly inChannels: number,
     readonly outChannels: number,
     readonly kernelSize: Pair,
-    readonly options: Conv2dOptions & { bias?: boolean } = {},
+    readonly options: Options & { bias?: boolean },
+    weightChannels: [number, number],
   ) {
     super();
     const [kH, kW] = pair(kernelSize);
-    checkPositiveIntegers('Conv2d', { inChannels, outChannels, kH, kW });
-    const bound = defaultInitBound(inChannels * kH * kW);
-    this.weight = this.param('weight', uniformInit([outChannels, inChannels, kH, kW], bound));
+    checkPositiveIntegers(layer, { inChannels, outChannels, kH, kW });
+    const bound = defaultInitBound(weightChannels[1] * kH * kW);
+    this.weight = this.param('weight', uniformInit([...weightChannels, kH, kW], bound));
     this.bias = options.bias === false ? null : this.param('bias', uniformInit([outChannels], bound));
+  }
+
+  describe(): string {
+    const { stride, padding } = this.options;
+    return `${this.layer}(${this.inChannels} -> ${this.outChannels}, k ${formatPair(this.kernelSize, 1)}, s ${formatPair(stride, 1)}, p ${formatPair(padding, 0)})`;
+  }
+}
+
+/** y (B, C_out, H', W') = conv2d(x (B, C_in, H, W), weight (C_out, C_in, kH, kW)) + bias (C_out). */
+export class Conv2d extends ConvLayer<Conv2dOptions> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions & { bias?: boolean } = {}) {
+    super('Conv2d', inChannels, outChannels, kernelSize, options, [outChannels, inChannels]);
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation } = this.options;
     return conv2d(x, this.weight, this.bias, { stride, padding, dilation });
-  }
-
-  describe(): string {
-    const { stride, padding } = this.options;
-    return `Conv2d(${this.inChannels} -> ${this.outChannels}, k ${formatPair(this.kernelSize, 1)}, s ${formatPair(stride, 1)}, p ${formatPair(padding, 0)})`;
   }
 }
 
@@ -58,32 +70,14 @@ export class Conv2d extends Module {
  * The transpose of Conv2d (the gradient of conv2d with respect to its input), used to upsample:
  * x (B, C_in, H, W), weight (C_in, C_out, kH, kW) -> (B, C_out, (H-1)s - 2p + d(kH-1) + outputPadding + 1, ...).
  */
-export class ConvTranspose2d extends Module {
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    readonly kernelSize: Pair,
-    readonly options: ConvTranspose2dOptions & { bias?: boolean } = {},
-  ) {
-    super();
-    const [kH, kW] = pair(kernelSize);
-    checkPositiveIntegers('ConvTranspose2d', { inChannels, outChannels, kH, kW });
-    const bound = defaultInitBound(outChannels * kH * kW);
-    this.weight = this.param('weight', uniformInit([inChannels, outChannels, kH, kW], bound));
-    this.bias = options.bias === false ? null : this.param('bias', uniformInit([outChannels], bound));
+export class ConvTranspose2d extends ConvLayer<ConvTranspose2dOptions> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: ConvTranspose2dOptions & { bias?: boolean } = {}) {
+    super('ConvTranspose2d', inChannels, outChannels, kernelSize, options, [inChannels, outChannels]);
   }
 
   forward(x: Tensor): Tensor {
     const { stride, padding, outputPadding, dilation } = this.options;
     return convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, dilation });
-  }
-
-  describe(): string {
-    const { stride, padding } = this.options;
-    return `ConvTranspose2d(${this.inChannels} -> ${this.outChannels}, k ${formatPair(this.kernelSize, 1)}, s ${formatPair(stride, 1)}, p ${formatPair(padding, 0)})`;
   }
 }
 

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ENGINE_LIMIT = 6500;
+const ENGINE_LIMIT = 6600; // 6,500 until the Winograd convolutions (engine/backend/webgpu/winograd.ts) came in
 const FLAG_LIMIT = 12;
 const FOLDERS = ['engine', 'shaders', 'models', 'experiments', 'bench', 'test'];
 

@@ -30,6 +30,7 @@ const CHECK_TOLERANCE = { atol: 1e-4, rtol: 1e-4 }; // float32 sums of at most ~
 const TIMING = { warmup: 1, runs: 3 }; // runs: --runs
 const DEFAULT_BATCH = 128;
 const DEFAULT_BUDGET_MS = 20_000;
+const LARGEST_BINDING_BYTES = 2 ** 27; // WebGPU's default largest storage binding
 const KERNELS: ConvKernelName[] = ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'];
 
 /** A layer: its conv2d-terms geometry and which kernel is its forward pass. */
@@ -67,6 +68,7 @@ function convTransposeLayer(name: string, x: number[], w: number[], options: Con
 function checkLayers(): Layer[] {
   return [
     convLayer('conv [2,5,7,9] * [11,5,3,3] s2 p1', [2, 5, 7, 9], [11, 5, 3, 3], { stride: 2, padding: 1 }),
+    convLayer('conv [2,5,7,9] * [11,5,3,3] p1', [2, 5, 7, 9], [11, 5, 3, 3], { padding: 1 }),
     convLayer('conv [1,3,5,7] * [4,3,3,2] s[2,1] p2 d2', [1, 3, 5, 7], [4, 3, 3, 2], { stride: [2, 1], padding: 2, dilation: 2 }),
     convLayer('conv [2,1,6,6] * [9,1,4,4] s2 p1', [2, 1, 6, 6], [9, 1, 4, 4], { stride: 2, padding: 1 }),
     convTransposeLayer('convT [2,6,5,7] * [6,3,4,4] s2 p1', [2, 6, 5, 7], [6, 3, 4, 4], { stride: 2, padding: 1 }),
@@ -81,6 +83,7 @@ function timedLayers(B: number): Layer[] {
     convLayer('conv 3->32 3x3 s1 28x28', [B, 3, 28, 28], [32, 3, 3, 3], { padding: 1 }),
     convLayer('conv 32->64 3x3 s1 28x28', [B, 32, 28, 28], [64, 32, 3, 3], { padding: 1 }),
     convLayer('conv 32->64 4x4 s2 28->14', [B, 32, 28, 28], [64, 32, 4, 4], { stride: 2, padding: 1 }),
+    convLayer('conv 64->64 3x3 s1 28x28', [B, 64, 28, 28], [64, 64, 3, 3], { padding: 1 }),
     convLayer('conv 64->64 3x3 s1 14x14', [B, 64, 14, 14], [64, 64, 3, 3], { padding: 1 }),
     convLayer('conv 64->64 4x4 s2 14->7', [B, 64, 14, 14], [64, 64, 4, 4], { stride: 2, padding: 1 }),
     convTransposeLayer('convT 64->32 4x4 s2 7->14', [B, 64, 7, 7], [64, 32, 4, 4], { stride: 2, padding: 1 }),
@@ -150,7 +153,7 @@ async function checkAll(kernels: ConvKernelName[], strategies: string[]): Promis
       const cells = [layer.name, `${passName(layer, kernel)} (${kernel})`];
       for (const strategy of strategies) {
         const rung = rungOf(kernel, strategy);
-        if (!rung) {
+        if (!rung || !applies(rung, layer)) {
           cells.push('-');
           continue;
         }
@@ -184,11 +187,16 @@ async function timeCase(rung: ConvKernel, kernel: ConvKernelName, layer: Layer, 
 async function timeEquivalentGemm(layer: Layer, options: TimingOptions): Promise<BenchRecord> {
   const g = layer.g;
   const [M, K, N] = [g.outChannels, g.inChannels * g.kernelH * g.kernelW, g.batch * g.outH * g.outW];
+  const shape = `${layer.name} ${M}x${K} . ${K}x${N}`;
+  if (4 * K * N > LARGEST_BINDING_BYTES) return { name: 'matmul (equivalent GEMM)', shape, ms: null, gflops: null, maxError: null, note: 'X is over a binding' };
   const [w, x] = [E.rand([M, K], { low: -1, high: 1 }), E.rand([K, N], { low: -1, high: 1 })];
   const timing = await timeGpu(() => E.matmul(w, x).dispose(), options);
   for (const t of [w, x]) t.dispose();
-  return { name: 'matmul (equivalent GEMM)', shape: `${layer.name} ${M}x${K} . ${K}x${N}`, ms: timing.ms, gflops: flops(g) / timing.ms / 1e6, maxError: null };
+  return { name: 'matmul (equivalent GEMM)', shape, ms: timing.ms, gflops: flops(g) / timing.ms / 1e6, maxError: null };
 }
+
+/** Whether a rung computes the layer's geometry (the Winograd ones: 3x3 convolutions of stride 1). */
+const applies = (rung: ConvKernel, layer: Layer) => rung.supports?.(layer.g) ?? true;
 
 /** The rung of `kernel`'s ladder with this strategy, if it has one. */
 function rungOf(kernel: ConvKernelName, strategy: string): ConvKernel | undefined {
@@ -235,7 +243,7 @@ async function main(): Promise<void> {
     for (const kernel of kernels) {
       for (const strategy of strategies) {
         const rung = rungOf(kernel, strategy);
-        if (!rung || failed.has(rung.name)) continue;
+        if (!rung || failed.has(rung.name) || !applies(rung, layer)) continue;
         const name = rung.name;
         const expectedMs = flops(layer.g) / ((bestGflops.get(name) ?? Infinity) * 1e6);
         let record: BenchRecord;

@@ -8,6 +8,7 @@ import { checkOp, assertClose } from './lib/check.js';
 import type { Backend } from '../engine/backend/backend.js';
 import type { ConvKernelName } from '../engine/backend/webgpu/conv.js';
 import { withKernel } from '../engine/backend/webgpu/registry.js';
+import { WINOGRAD_LIMITS } from '../engine/backend/webgpu/winograd.js';
 import { convLadder, strategyOf } from '../bench/ladder/conv.js';
 
 // float32 sums of up to ~75 products of values in (-2, 2)
@@ -165,7 +166,6 @@ test('conv2d without bias: gradcheck and GPU vs CPU', async () => {
  * the engine's choice; a kernel without one keeps the engine's.
  */
 async function withStrategy(strategy: string, body: () => Promise<void>): Promise<void> {
-  const kernels = Object.keys(convLadder) as ConvKernelName[];
   const scoped = kernels.reduceRight<() => Promise<void>>((inner, kernel) => {
     const rung = convLadder[kernel].find((r) => strategyOf(kernel, r) === strategy);
     return rung ? () => withKernel(kernel, rung, inner) : inner;
@@ -177,10 +177,12 @@ async function withStrategy(strategy: string, body: () => Promise<void>): Promis
   }
 }
 
+const kernels = Object.keys(convLadder) as ConvKernelName[];
+const strategies = new Set(kernels.flatMap((k) => convLadder[k].map((rung) => strategyOf(k, rung))));
+const winograd = (strategy: string) => strategy.startsWith('winograd');
+
 test('every rung of every conv kernel ladder agrees with the CPU reference (forward and gradients)', async () => {
-  const kernels = Object.keys(convLadder) as ConvKernelName[];
-  const strategies = new Set(kernels.flatMap((k) => convLadder[k].map((rung) => strategyOf(k, rung))));
-  for (const strategy of strategies) {
+  for (const strategy of [...strategies].filter((s) => !winograd(s))) {
     await withStrategy(strategy, async () => {
       // 5 -> 11 channels: channel tiles with a ragged end; widths 9 and 14: pixel tiles with a ragged end
       await checkOp((x, w, b) => E.conv2d(x, w, b, { stride: [1, 2], padding: 1 }), [{ shape: [2, 5, 3, 9] }, { shape: [11, 5, 3, 3] }, { shape: [11] }], GPU_TOLERANCE);
@@ -200,6 +202,31 @@ test('every rung of every conv kernel ladder agrees with the CPU reference (forw
       const blocks = { ...GPU_TOLERANCE, noFiniteDifferences: true };
       await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [2, 19, 9, 9] }, { shape: [19, 19, 3, 3] }, { shape: [19] }], blocks);
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { stride: 2, padding: 1 }), [{ shape: [2, 19, 9, 9] }, { shape: [19, 19, 4, 4] }, { shape: [19] }], blocks);
+    });
+  }
+});
+
+test('the Winograd rungs agree with the CPU reference on 3x3 stride-1 convolutions and their input gradients, and refuse others', async () => {
+  for (const strategy of [...strategies].filter(winograd)) {
+    await withStrategy(strategy, async () => {
+      // ragged tiles (5x7, 9x6 outputs), padding 0, 1, 2 and [1, 0]; the input gradient pads 2 - p
+      await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [2, 5, 5, 7] }, { shape: [4, 5, 3, 3] }, { shape: [4] }], GPU_TOLERANCE);
+      await checkOp((x, w) => E.conv2d(x, w, null, { padding: [1, 0] }), [{ shape: [1, 3, 9, 8] }, { shape: [6, 3, 3, 3] }], GPU_TOLERANCE);
+      await checkOp((x, w) => E.conv2d(x, w, null, { padding: 2 }), [{ shape: [1, 2, 4, 5] }, { shape: [3, 2, 3, 3] }], GPU_TOLERANCE);
+      await checkOp((x, w) => E.conv2d(x, w), [{ shape: [2, 3, 6, 9] }, { shape: [2, 3, 3, 3] }], GPU_TOLERANCE);
+      // the transposed convolution with padding 3: its Winograd form pads by -1
+      await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { padding: 3 }), [{ shape: [1, 4, 9, 10] }, { shape: [4, 3, 3, 3] }, { shape: [3] }], GPU_TOLERANCE);
+      // 19 channels each side, and the images in chunks of one (temporaries limited to one image's)
+      const blocks = { ...GPU_TOLERANCE, noFiniteDifferences: true };
+      const limit = WINOGRAD_LIMITS.temporaryBytes;
+      try {
+        WINOGRAD_LIMITS.temporaryBytes = 4 * 16 * 19 * 25; // one image of F(2x2): 16 positions x 19 channels x 5 x 5 tiles
+        await checkOp((x, w, b) => E.conv2d(x, w, b, { padding: 1 }), [{ shape: [3, 19, 9, 9] }, { shape: [19, 19, 3, 3] }, { shape: [19] }], blocks);
+      } finally {
+        WINOGRAD_LIMITS.temporaryBytes = limit;
+      }
+      const gpu = await E.webgpu();
+      assert.throws(() => E.conv2d(E.ones([1, 2, 5, 5], gpu), E.ones([3, 2, 3, 3], gpu), null, { stride: 2 }), /winograd_f\d cannot compute x \(1, 2, 5, 5\).*stride \[2, 2\]/);
     });
   }
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from '../engine/index.js';
-import { GEMM_TILE_CANDIDATES, chooseConvKernel, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
+import { GEMM_TILE_CANDIDATES, WINOGRAD, chooseConvKernel, defaultGemmTile, tileName } from '../engine/backend/webgpu/conv.js';
 import { chooseMatmulKernel } from '../engine/backend/webgpu/matmul.js';
 import { gpuKernels } from '../engine/backend/webgpu/registry.js';
 import { bestName as best, bestSharing, hasSubgroups } from '../engine/backend/webgpu/rows.js';
@@ -23,19 +23,20 @@ function geometry(x: number[], w: number[], options: E.Conv2dOptions) {
   return conv2dGeometry(E.zeros(x, cpu), E.zeros(w, cpu), null, options);
 }
 
-/** A table choosing `candidate` for the classes of all three passes of the conv on these shapes. */
+/** A table choosing `candidate` for the classes of the passes of the conv on these shapes that offer it. */
 function tableFor(x: number[], w: number[], options: E.Conv2dOptions, candidate: string) {
   const g = geometry(x, w, options);
-  return Object.fromEntries(CONV_KERNELS.map((kernel) => [tuningKey(kernel, g), candidate]));
+  const kernels = CONV_KERNELS.filter((kernel) => candidatesFor(kernel, g).includes(candidate));
+  return Object.fromEntries(kernels.map((kernel) => [tuningKey(kernel, g), candidate]));
 }
 
-test('every conv blocking candidate agrees with the CPU reference (forward, input and weight gradients)', async () => {
+test('every conv candidate agrees with the CPU reference (forward, input and weight gradients)', async () => {
   const cases: [number[], number[], E.Conv2dOptions][] = [
     [[2, 5, 5, 9], [19, 5, 3, 3], { padding: 1 }],
     [[1, 6, 7, 5], [7, 6, 4, 4], { stride: 2, padding: 1 }],
   ];
   try {
-    for (const candidate of GEMM_TILE_CANDIDATES) {
+    for (const candidate of [...GEMM_TILE_CANDIDATES, WINOGRAD]) {
       for (const [x, w, options] of cases) {
         setTuningTable(tableFor(x, w, options, candidate));
         await checkOp((xt, wt, b) => E.conv2d(xt, wt, b, options), [{ shape: x }, { shape: w }, { shape: [w[0]] }], TOLERANCE);
@@ -50,12 +51,17 @@ test("a table's choice is the candidate a call runs, and without a table the def
   await E.webgpu();
   const g = { ...geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 }), hasBias: true };
   const matmul = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: true, aBatchStride: 128 * 256, bBatchStride: 256 * 512 };
+  const strided = { ...geometry([4, 32, 8, 8], [64, 32, 3, 3], { stride: 2, padding: 1 }), hasBias: true };
+  const thin = { ...geometry([4, 3, 8, 8], [64, 3, 3, 3], { padding: 1 }), hasBias: true };
   setTuningTable({});
-  assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} ${tileName(defaultGemmTile(64, bestSharing()))}`);
+  // the rule: Winograd for 3x3 stride-1 convolutions with 16 channels or more on each side, else the implicit GEMM
+  assert.is(gpuKernels.conv2d!.label!(g), 'conv2d_winograd_f4');
+  assert.is(gpuKernels.conv2d!.label!(strided), `${best('conv2d_implicit_gemm')} ${tileName(defaultGemmTile(64, bestSharing()))}`);
+  assert.is(chooseConvKernel('conv2d', thin).name, best('conv2d_implicit_gemm'));
   assert.is(chooseMatmulKernel(matmul).name, best('matmul_blocked'));
   try {
     setTuningTable({ [tuningKey('conv2d', g)]: '64x4x4', [tuningKey('matmul', matmul)]: 'matmul_naive' });
-    assert.is(chooseConvKernel('conv2d').name, best('conv2d_implicit_gemm'));
+    assert.is(chooseConvKernel('conv2d', g).name, best('conv2d_implicit_gemm'));
     assert.is(gpuKernels.conv2d!.label!(g), `${best('conv2d_implicit_gemm')} 64x4x4`);
     assert.is(chooseMatmulKernel(matmul).name, 'matmul_naive');
     assert.is(chooseMatmulKernel({ ...matmul, M: 7 }).name, best('matmul_blocked'), 'another shape class keeps the default');
@@ -82,14 +88,18 @@ test('the tuning file: one table per adapter, written atomically and read back t
   assert.equal(tuningTable(), {});
 });
 
-test('matmul tunes among the kernels that can run a class: matmul_blocked_vec4 only where B (K, N) has N % 4 == 0, the subgroup ones only where the device has subgroups', async () => {
+test('matmul tunes among the kernels that can run a class: matmul_blocked_vec4 only where B (K, N) has N % 4 == 0, the subgroup ones only where the device has subgroups; conv adds Winograd on 3x3 stride-1 classes', async () => {
   await E.webgpu();
   const p = { batch: 1, M: 128, N: 512, K: 256, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   const subgroup = (...names: string[]) => (hasSubgroups() ? names : []);
   assert.equal(candidatesFor('matmul', p), ['matmul_naive', 'matmul_blocked', 'matmul_blocked_vec4', ...subgroup('matmul_blocked_subgroup', 'matmul_blocked_vec4_subgroup')]);
   assert.equal(candidatesFor('matmul', { ...p, transB: true }), ['matmul_naive', 'matmul_blocked', ...subgroup('matmul_blocked_subgroup')]);
   assert.equal(candidatesFor('matmul', { ...p, N: 511 }), ['matmul_naive', 'matmul_blocked', ...subgroup('matmul_blocked_subgroup')]);
-  assert.equal(candidatesFor('conv2d', geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 })), GEMM_TILE_CANDIDATES);
+  const plain = geometry([4, 32, 8, 8], [64, 32, 3, 3], { padding: 1 });
+  assert.equal(candidatesFor('conv2d', plain), [...GEMM_TILE_CANDIDATES, WINOGRAD]);
+  assert.equal(candidatesFor('convTranspose2d', plain), [...GEMM_TILE_CANDIDATES, WINOGRAD]);
+  assert.equal(candidatesFor('conv2dWeightGrad', plain), GEMM_TILE_CANDIDATES);
+  assert.equal(candidatesFor('conv2d', { ...plain, strideH: 2 }), GEMM_TILE_CANDIDATES);
 });
 
 test('tune() times the candidates that can run the class and records the fastest', async () => {

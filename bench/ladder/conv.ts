@@ -1,7 +1,8 @@
 // The convolution ladders, slowest rung first: for each of the three conv kernels the direct kernels that
 // came before the implicit GEMM (their shaders live beside this file), then the engine's implicit GEMM
 // (engine/backend/webgpu/conv.ts) with its rows loaded by every thread, then with them shared by subgroup
-// shuffles (adapters with subgroups). bench/conv checks every rung against the float64 CPU reference, then
+// shuffles (adapters with subgroups); for 3x3 convolutions of stride 1 and their input gradients, Winograd
+// F(2x2, 3x3) and the engine's F(4x4, 3x3) last. bench/conv checks every rung against the float64 CPU reference, then
 // times it (npm run bench:conv -- --rungs register_tiled,implicit_gemm); test/conv.test.ts checks every rung
 // too. A rung's name is its shader file's; the strategy (the name after the kernel's prefix) is what
 // --rungs selects. Results: bench/results/conv-lavapipe.md.
@@ -14,10 +15,10 @@ import convTranspose2dRegisterTiledSource from './conv_transpose2d_register_tile
 import convTranspose2dPhaseTiledSource from './conv_transpose2d_phase_tiled.wgsl';
 import weightGradNaiveSource from './conv2d_weight_grad_naive.wgsl';
 import weightGradRegisterTiledSource from './conv2d_weight_grad_register_tiled.wgsl';
-import { convKernels, convSubgroupKernels, tileHeader, type ConvKernel, type ConvKernelName } from '../../engine/backend/webgpu/conv.js';
-
-/** The geometry every conv kernel reads: one convolution's sizes in conv2d's terms. */
-type ConvGeometry = Parameters<ConvKernel['workgroups']>[0];
+import { convKernels, convSubgroupKernels, winogradKernels, tileHeader, type ConvKernel, type ConvKernelName } from '../../engine/backend/webgpu/conv.js';
+import { winogradKernel, type WinogradTransform } from '../../engine/backend/webgpu/winograd.js';
+import type { ConvGeometry } from '../../engine/backend/contracts.js';
+import winogradF2Source from './winograd_f2.wgsl';
 
 /** Each kernel's shader file prefix: a rung is `${prefix}_${strategy}`. */
 export const CONV_FILE_PREFIX: Record<ConvKernelName, string> = {
@@ -103,12 +104,17 @@ const convTranspose2dPhaseTiled: ConvKernel = {
   },
 };
 
+/** Winograd F(2x2, 3x3): 2.25x fewer products than the direct sum where the engine's F(4x4) has 4x. */
+const WINOGRAD_F2: WinogradTransform = { m: 2, source: winogradF2Source };
+
 export const convLadder: Record<ConvKernelName, ConvKernel[]> = {
   conv2d: [
     naive('conv2d_naive', conv2dNaiveSource, ySize),
     rowTiled('conv2d_register_tiled', conv2dRegisterTiledSource, 'OUT_CHANNEL_TILE', (g) => [g.outChannels, g.outH, g.outW]),
     convKernels.conv2d,
     convSubgroupKernels.conv2d,
+    winogradKernel('conv2d', 'conv2d_winograd_f2', WINOGRAD_F2),
+    winogradKernels.conv2d,
   ],
   convTranspose2d: [
     naive('conv_transpose2d_naive', convTranspose2dNaiveSource, xSize),
@@ -116,6 +122,8 @@ export const convLadder: Record<ConvKernelName, ConvKernel[]> = {
     convTranspose2dPhaseTiled,
     convKernels.convTranspose2d,
     convSubgroupKernels.convTranspose2d,
+    winogradKernel('convTranspose2d', 'conv_transpose2d_winograd_f2', WINOGRAD_F2),
+    winogradKernels.convTranspose2d,
   ],
   conv2dWeightGrad: [naive('conv2d_weight_grad_naive', weightGradNaiveSource, wSize), weightGradRegisterTiled, convKernels.conv2dWeightGrad,
     convSubgroupKernels.conv2dWeightGrad,

@@ -12,6 +12,7 @@ import type { ConvGeometry } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
 import { bestSharing, canShare, rowsPrelude, sharedName, type RowSharing } from './rows.js';
+import { WINOGRAD_F4, winogradKernel, winogradSupports } from './winograd.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';
 
@@ -42,7 +43,7 @@ const GEMM_SHAPES: Record<ConvKernelName, (g: ConvGeometry) => GemmShape> = {
 /** The implicit-GEMM blocking of a call: the adapter's tuned choice for its shape class, else the default. */
 function gemmTile(kernel: ConvKernelName, g: ConvGeometry, sharing: RowSharing): GemmTile {
   const tuned = tunedCandidate(kernel, g);
-  return tuned ? parseTile(tuned) : defaultGemmTile(GEMM_SHAPES[kernel](g).rows, sharing);
+  return tuned && GEMM_TILE_CANDIDATES.includes(tuned) ? parseTile(tuned) : defaultGemmTile(GEMM_SHAPES[kernel](g).rows, sharing);
 }
 
 /** WGSL `const` declarations for a tiled kernel's register tile (generated; the shader declares none). */
@@ -113,20 +114,41 @@ const implicitGemms = (sharing: RowSharing): Record<ConvKernelName, ConvKernel> 
   conv2dWeightGrad: implicitGemm('conv2dWeightGrad', 'conv2d_weight_grad_implicit_gemm', weightGradImplicitGemmSource, sharing),
 });
 
-/**
- * The kernels the engine runs: the implicit GEMMs, which bench/conv measured fastest on every layer of the
- * models, at stride 1 and 2 alike (bench/results/conv-lavapipe.md), with their rows loaded by every thread
- * (convKernels) or shared by subgroup shuffles (convSubgroupKernels, where the device has subgroups).
- */
+/** The implicit GEMMs, with their rows loaded by every thread (convKernels) or shared by subgroup shuffles. */
 export const convKernels = implicitGemms('uniform');
 export const convSubgroupKernels = implicitGemms('subgroup');
 
-/** The kernel a call runs: the override of a bench or test (withKernel), else the implicit GEMM of the best sharing. */
-export function chooseConvKernel(kernel: ConvKernelName): ConvKernel {
+/** conv2d and convTranspose2d (its input gradient) as Winograd F(4x4, 3x3) convolutions (winograd.ts); a tuning candidate. */
+export const winogradKernels = {
+  conv2d: winogradKernel('conv2d', 'conv2d_winograd_f4', WINOGRAD_F4),
+  convTranspose2d: winogradKernel('convTranspose2d', 'conv_transpose2d_winograd_f4', WINOGRAD_F4),
+};
+export const WINOGRAD = 'winograd_f4';
+
+/** Channels on both sides from which the default runs a 3x3 stride-1 convolution as Winograd F(4x4). */
+const WINOGRAD_MIN_CHANNELS = 16;
+
+/**
+ * The kernel a call runs: the override of a bench or test (withKernel), else the adapter's tuned choice,
+ * else the rule: Winograd F(4x4) for 3x3 stride-1 convolutions with at least WINOGRAD_MIN_CHANNELS
+ * channels on each side, the implicit GEMM of the best sharing elsewhere (bench/results/conv-lavapipe.md).
+ */
+export function chooseConvKernel(kernel: ConvKernelName, g: ConvGeometry): ConvKernel {
   // every conv variant reads a ConvGeometry alone (hasBias reaches the shader through the uniforms)
   const overridden = kernelOverride(kernel) as ConvKernel | undefined;
-  return overridden ?? (bestSharing() === 'subgroup' ? convSubgroupKernels : convKernels)[kernel];
+  if (overridden?.supports && !overridden.supports(g)) {
+    throw new Error(`${kernel}: ${overridden.name} cannot compute ${describeGeometry(g)}`);
+  }
+  if (overridden) return overridden;
+  const winograd = kernel !== 'conv2dWeightGrad' && winogradSupports(kernel, g);
+  const tuned = tunedCandidate(kernel, g);
+  const rule = winograd && Math.min(g.inChannels, g.outChannels) >= WINOGRAD_MIN_CHANNELS ? WINOGRAD : null;
+  if (kernel !== 'conv2dWeightGrad' && (tuned ?? rule) === WINOGRAD) return winogradKernels[kernel];
+  return (bestSharing() === 'subgroup' ? convSubgroupKernels : convKernels)[kernel];
 }
+
+const describeGeometry = (g: ConvGeometry) =>
+  `x (${g.batch}, ${g.inChannels}, ${g.inH}, ${g.inW}), w (${g.outChannels}, ${g.inChannels}, ${g.kernelH}, ${g.kernelW}), stride [${g.strideH}, ${g.strideW}], dilation [${g.dilationH}, ${g.dilationW}]`;
 
 /** The ConvParams record of shaders/conv_common.wgsl. */
 function convUniforms(g: ConvGeometry, hasBias = false): ArrayBuffer {
@@ -150,18 +172,21 @@ export function convOperandSizes(kernel: ConvKernelName, g: ConvGeometry): { inp
 }
 
 for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const) {
+  // a class of 3x3 stride-1 calls (' 3x3s1') has the Winograd candidates too
+  const winograd = (g: ConvGeometry) => kernel !== 'conv2dWeightGrad' && winogradSupports(kernel, g);
   registerTunable<ConvGeometry>({
     kernel,
-    candidates: GEMM_TILE_CANDIDATES,
+    candidates: kernel === 'conv2dWeightGrad' ? GEMM_TILE_CANDIDATES : [...GEMM_TILE_CANDIDATES, WINOGRAD],
+    supports: (candidate, g) => candidate !== WINOGRAD || winograd(g),
     shapeClass: (g) => {
       const { rows, columns, reduction } = GEMM_SHAPES[kernel](g);
-      return `${sizeBucket(rows)}x${sizeBucket(columns)}x${sizeBucket(reduction)}`;
+      return `${sizeBucket(rows)}x${sizeBucket(columns)}x${sizeBucket(reduction)}${winograd(g) ? ' 3x3s1' : ''}`;
     },
     operandSizes: (g) => convOperandSizes(kernel, g),
   });
   registerGpuKernel(
     kernel,
-    variantKernel<typeof kernel>(() => chooseConvKernel(kernel), {
+    variantKernel<typeof kernel>((g) => chooseConvKernel(kernel, g), {
       uniforms: (p) => convUniforms(p, 'hasBias' in p ? p.hasBias : false),
       // the same count for all three: every pass multiplies each (output pixel, tap, channel pair) once
       flops: (g) => 2 * g.batch * g.outChannels * g.outH * g.outW * g.inChannels * g.kernelH * g.kernelW,

@@ -18,7 +18,7 @@
 import type { Backend, MemoryStats, Storage } from '../backend.js';
 import type { KernelName, KernelParams } from '../contracts.js';
 import { acquireDevice } from './device.js';
-import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups } from './registry.js';
+import { MAX_WORKGROUPS_PER_DIMENSION, UNIFORM_SLOT_BYTES, gpuKernels, spreadWorkgroups, type GpuDispatch, type GpuRecorder } from './registry.js';
 import { FiniteCheck } from './finite-check.js';
 import { Profiler } from './profiler.js';
 import { setSubgroupSize } from './rows.js';
@@ -50,7 +50,7 @@ export function sizeClass(bytes: number): number {
   return Math.ceil(bytes / step) * step;
 }
 
-export class WebGpuBackend implements Backend {
+export class WebGpuBackend implements Backend, GpuRecorder {
   readonly name = 'webgpu' as const;
   private freeBuffers = new Map<number, GPUBuffer[]>();
   private freeStaging = new Map<number, GPUBuffer[]>();
@@ -175,6 +175,11 @@ export class WebGpuBackend implements Backend {
   run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K]): void {
     const kernel = gpuKernels[name];
     if (!kernel) throw new Error(`webgpu backend: kernel '${name}' has no WGSL implementation`);
+    if (!kernel.record?.(this, inputs, outputs, params)) this.dispatch(kernel, inputs, outputs, params, name);
+  }
+
+  /** Records one dispatch of `kernel` (a composite variant's steps come here too). */
+  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P, name = 'kernel'): void {
     const label = kernel.label?.(params) ?? name;
     const count = kernel.workgroups(params);
     const workgroups = typeof count === 'number' ? spreadWorkgroups(count) : count;

@@ -2,22 +2,36 @@
 // its `override` constants, its uniform record and its dispatch size. Binding convention, shared by every
 // .wgsl file: @binding(0) is the uniform record (when the kernel has one), then the inputs in order
 // (read-only storage), then the outputs (read_write storage).
+import type { Storage } from '../backend.js';
 import type { KernelName, KernelParams } from '../contracts.js';
 
-export interface GpuKernel<K extends KernelName> {
+/** One compute dispatch, described by its parameter record P. */
+export interface GpuDispatch<P> {
   /** Shown in error messages and debug reports; defaults to the kernel name. */
-  label?: (params: KernelParams[K]) => string;
+  label?: (params: P) => string;
   /** WGSL source; may pick a variant by params (matmul does: variantKernel below). */
-  source: (params: KernelParams[K]) => string;
+  source: (params: P) => string;
   entryPoint?: string;
   /** Values of the shader's `override` declarations (workgroup and tile sizes live here, once). */
-  constants?: (params: KernelParams[K]) => Record<string, number>;
+  constants?: (params: P) => Record<string, number>;
   /** The uniform record at @binding(0); omit for kernels without one. */
-  uniforms?: (params: KernelParams[K]) => ArrayBuffer;
+  uniforms?: (params: P) => ArrayBuffer;
   /** Floating-point operations of one run, for the profiler's GFLOP/s (omit where bytes moved are the measure). */
-  flops?: (params: KernelParams[K]) => number;
+  flops?: (params: P) => number;
   /** Workgroups to dispatch: a count (spread over x and y past 65535) or an explicit triple. */
-  workgroups: (params: KernelParams[K]) => number | [number, number, number];
+  workgroups: (params: P) => number | [number, number, number];
+  /** Where a call runs several dispatches (a composite variant), records them and returns true. */
+  record?: (gpu: GpuRecorder, inputs: Storage[], outputs: Storage[], params: P) => boolean;
+}
+
+export type GpuKernel<K extends KernelName> = GpuDispatch<KernelParams[K]>;
+
+/** The WebGPU backend as a composite variant records through it: temporaries, named kernels, dispatches of its own. */
+export interface GpuRecorder {
+  alloc(n: number): Storage;
+  free(storage: Storage): void;
+  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K]): void;
+  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P): void;
 }
 
 export const gpuKernels: { [K in KernelName]?: GpuKernel<K> } = {};
@@ -31,30 +45,51 @@ export function registerGpuKernel<K extends KernelName>(name: K, kernel: GpuKern
  * source, its override constants and its dispatch size. A kernel with several variants picks one per call;
  * the variants the engine never picks live in bench/ladder/, and benches and tests run those with withKernel.
  */
-export interface KernelVariant<P> {
+export type KernelVariant<P> = DispatchVariant<P> | CompositeVariant<P>;
+
+interface VariantBase<P> {
   name: string;
+  /** Whether the variant can compute this call; every call when absent. */
+  supports?: (params: P) => boolean;
+}
+
+/** A variant that is one dispatch. */
+export interface DispatchVariant<P> extends VariantBase<P> {
   source: (params: P) => string;
   constants: (params: P) => Record<string, number>;
   workgroups: (params: P) => number | [number, number, number];
-  /** Whether the variant can compute this call; every call when absent. */
-  supports?: (params: P) => boolean;
   /** The blocking a tiled variant runs on this call, shown after its name in labels. */
   blocking?: (params: P) => string;
 }
 
-/** A kernel whose calls each run the variant `choose` picks; its label is the variant's name (and blocking). */
+/** A variant computed by several dispatches (a Winograd convolution), which it records itself. */
+export interface CompositeVariant<P> extends VariantBase<P> {
+  record: (gpu: GpuRecorder, inputs: Storage[], outputs: Storage[], params: P) => void;
+}
+
+/**
+ * A kernel whose calls each run the variant `choose` picks; its label is the variant's name (and blocking).
+ * A composite variant records its own dispatches (`record`), so the one-dispatch fields never meet it.
+ */
 export function variantKernel<K extends KernelName>(
   choose: (params: KernelParams[K]) => KernelVariant<KernelParams[K]>,
   rest: Pick<GpuKernel<K>, 'uniforms' | 'flops' | 'entryPoint'>,
 ): GpuKernel<K> {
+  const single = (p: KernelParams[K]) => choose(p) as DispatchVariant<KernelParams[K]>;
   return {
     label: (p) => {
-      const variant = choose(p);
+      const variant = single(p);
       return variant.blocking ? `${variant.name} ${variant.blocking(p)}` : variant.name;
     },
-    source: (p) => choose(p).source(p),
-    constants: (p) => choose(p).constants(p),
-    workgroups: (p) => choose(p).workgroups(p),
+    source: (p) => single(p).source(p),
+    constants: (p) => single(p).constants(p),
+    workgroups: (p) => single(p).workgroups(p),
+    record: (gpu, inputs, outputs, p) => {
+      const variant = choose(p);
+      if (!('record' in variant)) return false;
+      variant.record(gpu, inputs, outputs, p);
+      return true;
+    },
     ...rest,
   };
 }

@@ -77,10 +77,12 @@ function checkLayers(): Layer[] {
   ];
 }
 
-/** The models' layers: an encoder 28 -> 14 -> 7 and a decoder 7 -> 14 -> 28. */
+/** The models' layers: an encoder 28 -> 14 -> 7, a decoder 7 -> 14 -> 28, and the CycleGAN's 3x3 layers at 28x28. */
 function timedLayers(B: number): Layer[] {
   return [
     convLayer('conv 3->32 3x3 s1 28x28', [B, 3, 28, 28], [32, 3, 3, 3], { padding: 1 }),
+    convLayer('conv 16->32 3x3 s1 28x28', [B, 16, 28, 28], [32, 16, 3, 3], { padding: 1 }),
+    convLayer('conv 64->3 3x3 s1 28x28', [B, 64, 28, 28], [3, 64, 3, 3], { padding: 1 }),
     convLayer('conv 32->64 3x3 s1 28x28', [B, 32, 28, 28], [64, 32, 3, 3], { padding: 1 }),
     convLayer('conv 32->64 4x4 s2 28->14', [B, 32, 28, 28], [64, 32, 4, 4], { stride: 2, padding: 1 }),
     convLayer('conv 64->64 3x3 s1 28x28', [B, 64, 28, 28], [64, 64, 3, 3], { padding: 1 }),

@@ -206,7 +206,7 @@ test('every rung of every conv kernel ladder agrees with the CPU reference (forw
   }
 });
 
-test('the Winograd rungs agree with the CPU reference on 3x3 stride-1 convolutions and their input gradients, and refuse others', async () => {
+test('the Winograd rungs agree with the CPU reference on 3x3 stride-1 convolutions and their input and weight gradients, and refuse others', async () => {
   for (const strategy of [...strategies].filter(winograd)) {
     await withStrategy(strategy, async () => {
       // ragged tiles (5x7, 9x6 outputs), padding 0, 1, 2 and [1, 0]; the input gradient pads 2 - p
@@ -216,7 +216,7 @@ test('the Winograd rungs agree with the CPU reference on 3x3 stride-1 convolutio
       await checkOp((x, w) => E.conv2d(x, w), [{ shape: [2, 3, 6, 9] }, { shape: [2, 3, 3, 3] }], GPU_TOLERANCE);
       // the transposed convolution with padding 3: its Winograd form pads by -1
       await checkOp((x, w, b) => E.convTranspose2d(x, w, b, { padding: 3 }), [{ shape: [1, 4, 9, 10] }, { shape: [4, 3, 3, 3] }, { shape: [3] }], GPU_TOLERANCE);
-      // 19 channels each side, and the images in chunks of one (temporaries limited to one image's)
+      // 19 channels each side, and the images in chunks of one (temporaries limited to one image's; dw adds them up)
       const blocks = { ...GPU_TOLERANCE, noFiniteDifferences: true };
       const limit = WINOGRAD_LIMITS.temporaryBytes;
       try {

@@ -1,8 +1,8 @@
 // The convolution ladders, slowest rung first: for each of the three conv kernels the direct kernels that
 // came before the implicit GEMM (their shaders live beside this file), then the engine's implicit GEMM
 // (engine/backend/webgpu/conv.ts) with its rows loaded by every thread, then with them shared by subgroup
-// shuffles (adapters with subgroups); for 3x3 convolutions of stride 1 and their input gradients, Winograd
-// F(2x2, 3x3) and the engine's F(4x4, 3x3) last. bench/conv checks every rung against the float64 CPU reference, then
+// shuffles (adapters with subgroups); for 3x3 convolutions of stride 1, Winograd F(2x2, 3x3) and the
+// engine's F(4x4, 3x3) last. bench/conv checks every rung against the float64 CPU reference, then
 // times it (npm run bench:conv -- --rungs register_tiled,implicit_gemm); test/conv.test.ts checks every rung
 // too. A rung's name is its shader file's; the strategy (the name after the kernel's prefix) is what
 // --rungs selects. Results: bench/results/conv-lavapipe.md.
@@ -125,8 +125,13 @@ export const convLadder: Record<ConvKernelName, ConvKernel[]> = {
     winogradKernel('convTranspose2d', 'conv_transpose2d_winograd_f2', WINOGRAD_F2),
     winogradKernels.convTranspose2d,
   ],
-  conv2dWeightGrad: [naive('conv2d_weight_grad_naive', weightGradNaiveSource, wSize), weightGradRegisterTiled, convKernels.conv2dWeightGrad,
+  conv2dWeightGrad: [
+    naive('conv2d_weight_grad_naive', weightGradNaiveSource, wSize),
+    weightGradRegisterTiled,
+    convKernels.conv2dWeightGrad,
     convSubgroupKernels.conv2dWeightGrad,
+    winogradKernel('conv2dWeightGrad', 'conv2d_weight_grad_winograd_f2', WINOGRAD_F2),
+    winogradKernels.conv2dWeightGrad,
   ],
 };
 

@@ -17,3 +17,12 @@ fn g_times(v: array<f32, 3>) -> array<f32, 4> {
 fn at_times(v: array<f32, 4>) -> array<f32, 2> {
   return array<f32, 2>(v[0] + v[1] + v[2], v[1] - v[2] - v[3]);
 }
+
+// For the weight gradient (the transposes): A (4x2) and G^T (3x4) applied to a vector.
+fn a_times(v: array<f32, 2>) -> array<f32, 4> {
+  return array<f32, 4>(v[0], v[0] + v[1], v[0] - v[1], -v[1]);
+}
+
+fn gt_times(v: array<f32, 4>) -> array<f32, 3> {
+  return array<f32, 3>(v[0] + (v[1] + v[2]) / 2.0, (v[1] - v[2]) / 2.0, (v[1] + v[2]) / 2.0 + v[3]);
+}

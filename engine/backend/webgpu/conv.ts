@@ -118,20 +118,24 @@ const implicitGemms = (sharing: RowSharing): Record<ConvKernelName, ConvKernel> 
 export const convKernels = implicitGemms('uniform');
 export const convSubgroupKernels = implicitGemms('subgroup');
 
-/** conv2d and convTranspose2d (its input gradient) as Winograd F(4x4, 3x3) convolutions (winograd.ts); a tuning candidate. */
-export const winogradKernels = {
+/** The three kernels as Winograd F(4x4, 3x3) convolutions (winograd.ts); a tuning candidate. */
+export const winogradKernels: Record<ConvKernelName, ConvKernel> = {
   conv2d: winogradKernel('conv2d', 'conv2d_winograd_f4', WINOGRAD_F4),
   convTranspose2d: winogradKernel('convTranspose2d', 'conv_transpose2d_winograd_f4', WINOGRAD_F4),
+  conv2dWeightGrad: winogradKernel('conv2dWeightGrad', 'conv2d_weight_grad_winograd_f4', WINOGRAD_F4),
 };
 export const WINOGRAD = 'winograd_f4';
 
-/** Channels on both sides from which the default runs a 3x3 stride-1 convolution as Winograd F(4x4). */
-const WINOGRAD_MIN_CHANNELS = 16;
+/**
+ * Channels on both sides from which the rule runs a 3x3 stride-1 convolution's kernel as Winograd F(4x4):
+ * below, the transforms cost more than the products save (bench/results/conv-lavapipe.md).
+ */
+const WINOGRAD_MIN_CHANNELS: Record<ConvKernelName, number> = { conv2d: 16, convTranspose2d: 16, conv2dWeightGrad: 64 };
 
 /**
  * The kernel a call runs: the override of a bench or test (withKernel), else the adapter's tuned choice,
  * else the rule: Winograd F(4x4) for 3x3 stride-1 convolutions with at least WINOGRAD_MIN_CHANNELS
- * channels on each side, the implicit GEMM of the best sharing elsewhere (bench/results/conv-lavapipe.md).
+ * channels on each side, the implicit GEMM of the best sharing elsewhere.
  */
 export function chooseConvKernel(kernel: ConvKernelName, g: ConvGeometry): ConvKernel {
   // every conv variant reads a ConvGeometry alone (hasBias reaches the shader through the uniforms)
@@ -140,10 +144,8 @@ export function chooseConvKernel(kernel: ConvKernelName, g: ConvGeometry): ConvK
     throw new Error(`${kernel}: ${overridden.name} cannot compute ${describeGeometry(g)}`);
   }
   if (overridden) return overridden;
-  const winograd = kernel !== 'conv2dWeightGrad' && winogradSupports(kernel, g);
-  const tuned = tunedCandidate(kernel, g);
-  const rule = winograd && Math.min(g.inChannels, g.outChannels) >= WINOGRAD_MIN_CHANNELS ? WINOGRAD : null;
-  if (kernel !== 'conv2dWeightGrad' && (tuned ?? rule) === WINOGRAD) return winogradKernels[kernel];
+  const rule = winogradSupports(kernel, g) && Math.min(g.inChannels, g.outChannels) >= WINOGRAD_MIN_CHANNELS[kernel] ? WINOGRAD : null;
+  if ((tunedCandidate(kernel, g) ?? rule) === WINOGRAD) return winogradKernels[kernel];
   return (bestSharing() === 'subgroup' ? convSubgroupKernels : convKernels)[kernel];
 }
 
@@ -172,15 +174,14 @@ export function convOperandSizes(kernel: ConvKernelName, g: ConvGeometry): { inp
 }
 
 for (const kernel of ['conv2d', 'convTranspose2d', 'conv2dWeightGrad'] as const) {
-  // a class of 3x3 stride-1 calls (' 3x3s1') has the Winograd candidates too
-  const winograd = (g: ConvGeometry) => kernel !== 'conv2dWeightGrad' && winogradSupports(kernel, g);
+  // a class of 3x3 stride-1 calls (' 3x3s1') has the Winograd candidate too
   registerTunable<ConvGeometry>({
     kernel,
-    candidates: kernel === 'conv2dWeightGrad' ? GEMM_TILE_CANDIDATES : [...GEMM_TILE_CANDIDATES, WINOGRAD],
-    supports: (candidate, g) => candidate !== WINOGRAD || winograd(g),
+    candidates: [...GEMM_TILE_CANDIDATES, WINOGRAD],
+    supports: (candidate, g) => candidate !== WINOGRAD || winogradSupports(kernel, g),
     shapeClass: (g) => {
       const { rows, columns, reduction } = GEMM_SHAPES[kernel](g);
-      return `${sizeBucket(rows)}x${sizeBucket(columns)}x${sizeBucket(reduction)}${winograd(g) ? ' 3x3s1' : ''}`;
+      return `${sizeBucket(rows)}x${sizeBucket(columns)}x${sizeBucket(reduction)}${winogradSupports(kernel, g) ? ' 3x3s1' : ''}`;
     },
     operandSizes: (g) => convOperandSizes(kernel, g),
   });

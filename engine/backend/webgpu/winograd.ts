@@ -10,14 +10,19 @@
 // the direct sum's (2e-4 on sums of 576 products of values in (-1, 1)). The steps, per chunk of images whose
 // temporaries fit a storage binding: shaders/winograd_weights.wgsl (U, once), winograd_input.wgsl (V),
 // matmul, winograd_output.wgsl (Y plus bias). A 3x3 stride-1 convolution's input gradient is one too: the
-// convolution of dy with w's channel axes swapped and its taps rotated by 180 degrees, padded 2 - p.
+// convolution of dy with w's channel axes swapped and its taps rotated by 180 degrees, padded 2 - p. And as a
+// tile's output is linear in U, the weight gradient is G^T [ sum over tiles (A dy_t A^T) . V_t ] G: per chunk
+// V, winograd_dy.wgsl (the A dy_t A^T), ALPHA^2 products DY[xi] (C_out, T) x V[xi]^T, winograd_weight_grad.wgsl.
 import f4Source from '../../../shaders/winograd_f4.wgsl';
 import commonSource from '../../../shaders/winograd_common.wgsl';
 import weightsSource from '../../../shaders/winograd_weights.wgsl';
 import inputSource from '../../../shaders/winograd_input.wgsl';
 import outputSource from '../../../shaders/winograd_output.wgsl';
+import dySource from '../../../shaders/winograd_dy.wgsl';
+import weightGradSource from '../../../shaders/winograd_weight_grad.wgsl';
 import type { ConvGeometry } from '../contracts.js';
-import { UniformWriter, type CompositeVariant, type GpuDispatch } from './registry.js';
+import type { Storage } from '../backend.js';
+import { UniformWriter, type CompositeVariant, type GpuDispatch, type GpuRecorder } from './registry.js';
 
 /** A transform F(m x m, 3 x 3): the output tile's side and the WGSL defining M, ALPHA and the transforms (shaders/winograd_f4.wgsl). */
 export interface WinogradTransform {
@@ -31,7 +36,7 @@ export const WINOGRAD_F4: WinogradTransform = { m: 4, source: f4Source };
 export const WINOGRAD_LIMITS = { temporaryBytes: 2 ** 27 };
 const WORKGROUP = 64;
 
-type Kernel = 'conv2d' | 'convTranspose2d';
+type Kernel = 'conv2d' | 'convTranspose2d' | 'conv2dWeightGrad';
 
 /**
  * The Winograd convolution a conv kernel's call is, in the kernels' terms (WinogradParams of
@@ -39,12 +44,12 @@ type Kernel = 'conv2d' | 'convTranspose2d';
  */
 function winogradCall(t: WinogradTransform, kernel: Kernel, g: ConvGeometry & { hasBias?: boolean }) {
   const [inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW] =
-    kernel === 'conv2d'
-      ? [g.inChannels, g.outChannels, g.inH, g.inW, g.outH, g.outW, g.padH, g.padW]
-      : [g.outChannels, g.inChannels, g.outH, g.outW, g.inH, g.inW, 2 - g.padH, 2 - g.padW];
+    kernel === 'convTranspose2d'
+      ? [g.outChannels, g.inChannels, g.outH, g.outW, g.inH, g.inW, 2 - g.padH, 2 - g.padW]
+      : [g.inChannels, g.outChannels, g.inH, g.inW, g.outH, g.outW, g.padH, g.padW];
   const [tilesH, tilesW] = [Math.ceil(dstH / t.m), Math.ceil(dstW / t.m)];
   const tiles = g.batch * tilesH * tilesW;
-  return { t, inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW, tilesH, tilesW, firstImage: 0, tiles, hasBias: g.hasBias ?? false, flipped: kernel !== 'conv2d' };
+  return { t, inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW, tilesH, tilesW, firstImage: 0, tiles, hasBias: g.hasBias ?? false, flipped: kernel === 'convTranspose2d' };
 }
 
 /** One Winograd convolution, or one chunk of its images (firstImage on, `tiles` tiles). */
@@ -75,6 +80,8 @@ function step(name: string, source: string, workgroups: (c: Call) => [number, nu
 const weightsStep = step('weights', weightsSource, (c) => [Math.ceil((c.outChannels * c.inChannels) / WORKGROUP), 1, 1]);
 const inputStep = step('input', inputSource, (c) => [Math.ceil(c.tiles / WORKGROUP), c.inChannels, 1]);
 const outputStep = step('output', outputSource, (c) => [Math.ceil(c.tiles / WORKGROUP), c.outChannels, 1]);
+const dyStep = step('dy', dySource, (c) => [Math.ceil(c.tiles / WORKGROUP), c.outChannels, 1]);
+const weightGradStep = step('weight_grad', weightGradSource, (c) => [Math.ceil((c.outChannels * c.inChannels) / WORKGROUP), 1, 1]);
 
 /** Whether a call of conv kernel `kernel` is a 3x3 convolution of stride and dilation 1 whose chunks can hold an image. */
 export function winogradSupports(kernel: Kernel, g: ConvGeometry, t = WINOGRAD_F4): boolean {
@@ -82,28 +89,59 @@ export function winogradSupports(kernel: Kernel, g: ConvGeometry, t = WINOGRAD_F
   return plain && imagesPerChunk(winogradCall(t, kernel, g), g.batch) >= 1;
 }
 
-/** The conv2d or convTranspose2d kernel as a Winograd convolution with transform t, named `name`. */
+/** A conv kernel (conv2d, convTranspose2d: its input gradient, or the weight gradient) as a Winograd convolution with transform t. */
 export function winogradKernel(kernel: Kernel, name: string, t: WinogradTransform): CompositeVariant<ConvGeometry> {
   return {
     name,
     supports: (g) => winogradSupports(kernel, g, t),
-    record: (gpu, [src, w, bias], [dst], g) => {
+    record: (gpu, inputs, [out], g) => {
       const call = winogradCall(t, kernel, g);
-      const [positions, { inChannels: K, outChannels: M }] = [(t.m + 2) ** 2, call];
-      const u = gpu.alloc(positions * M * K);
-      gpu.dispatch(weightsStep, [w], [u], call);
       const chunk = imagesPerChunk(call, g.batch);
-      for (let firstImage = 0; firstImage < g.batch; firstImage += chunk) {
-        const part = { ...call, firstImage, tiles: Math.min(chunk, g.batch - firstImage) * call.tilesH * call.tilesW };
-        const [v, m] = [gpu.alloc(positions * K * part.tiles), gpu.alloc(positions * M * part.tiles)];
-        gpu.dispatch(inputStep, [src], [v], part);
-        const N = part.tiles;
-        gpu.run('matmul', [u, v], [m], { batch: positions, M, N, K, transA: false, transB: false, aBatchStride: M * K, bBatchStride: K * N });
-        gpu.dispatch(outputStep, [m, bias], [dst], part);
-        gpu.free(v);
-        gpu.free(m);
-      }
-      gpu.free(u);
+      const chunks = Array.from({ length: Math.ceil(g.batch / chunk) }, (_, i) => {
+        const firstImage = i * chunk;
+        return { ...call, firstImage, tiles: Math.min(chunk, g.batch - firstImage) * call.tilesH * call.tilesW };
+      });
+      (kernel === 'conv2dWeightGrad' ? recordWeightGrad : recordConvolution)(gpu, inputs, out, call, chunks);
     },
   };
+}
+
+/**
+ * dst = src * w + bias: U from w once, then per chunk V from src, the ALPHA^2 products
+ * M[xi] (C_out, T) = U[xi] (C_out, C_in) x V[xi] (C_in, T), and dst's tiles from M.
+ */
+function recordConvolution(gpu: GpuRecorder, [src, w, bias]: Storage[], dst: Storage, call: Call, chunks: Call[]): void {
+  const [positions, K, M] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
+  const u = gpu.alloc(positions * M * K);
+  gpu.dispatch(weightsStep, [w], [u], call);
+  for (const part of chunks) {
+    const N = part.tiles;
+    const [v, m] = [gpu.alloc(positions * K * N), gpu.alloc(positions * M * N)];
+    gpu.dispatch(inputStep, [src], [v], part);
+    gpu.run('matmul', [u, v], [m], { batch: positions, M, N, K, transA: false, transB: false, aBatchStride: M * K, bBatchStride: K * N });
+    gpu.dispatch(outputStep, [m, bias], [dst], part);
+    gpu.free(v);
+    gpu.free(m);
+  }
+  gpu.free(u);
+}
+
+/**
+ * dw of conv2d from x and dy: per chunk V from x and DY from dy, the ALPHA^2 products
+ * P[xi] (C_out, C_in) = DY[xi] (C_out, T) x V[xi]^T (T, C_in), and dw = G^T P G (added up over chunks).
+ */
+function recordWeightGrad(gpu: GpuRecorder, [x, dy]: Storage[], dw: Storage, call: Call, chunks: Call[]): void {
+  const [positions, N, M] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
+  const p = gpu.alloc(positions * M * N);
+  for (const part of chunks) {
+    const K = part.tiles;
+    const [v, dyt] = [gpu.alloc(positions * N * K), gpu.alloc(positions * M * K)];
+    gpu.dispatch(inputStep, [x], [v], part);
+    gpu.dispatch(dyStep, [dy], [dyt], part);
+    gpu.run('matmul', [dyt, v], [p], { batch: positions, M, N, K, transA: false, transB: true, aBatchStride: M * K, bBatchStride: N * K });
+    gpu.dispatch(weightGradStep, [p], [dw], part);
+    gpu.free(v);
+    gpu.free(dyt);
+  }
+  gpu.free(p);
 }

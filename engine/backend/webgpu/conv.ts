@@ -130,7 +130,7 @@ export const WINOGRAD = 'winograd_f4';
  * Channels on both sides from which the rule runs a 3x3 stride-1 convolution's kernel as Winograd F(4x4):
  * below, the transforms cost more than the products save (bench/results/conv-lavapipe.md).
  */
-const WINOGRAD_MIN_CHANNELS: Record<ConvKernelName, number> = { conv2d: 16, convTranspose2d: 16, conv2dWeightGrad: 64 };
+const WINOGRAD_MIN_CHANNELS: Record<ConvKernelName, number> = { conv2d: 16, convTranspose2d: 16, conv2dWeightGrad: 32 };
 
 /**
  * The kernel a call runs: the override of a bench or test (withKernel), else the adapter's tuned choice,

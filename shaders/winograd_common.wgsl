@@ -1,7 +1,7 @@
-// Prepended to the Winograd convolution kernels (engine/backend/webgpu/winograd.ts), after a generated header
-// defining M (the output tile's side), ALPHA = M + 2 (the input tile's side) and the transforms as functions
-// (bt_times, g_times, at_times: the matrices B^T, G and A^T applied to a vector). The convolution they compute,
-// 3x3 with stride and dilation 1, all NCHW:
+// Prepended to the Winograd convolution kernels (engine/backend/webgpu/winograd.ts), after a transform
+// (shaders/winograd_f4.wgsl) defining M (the output tile's side), ALPHA = M + 2 (the input tile's side) and
+// the matrices as functions (bt_times, g_times, at_times: B^T, G and A^T applied to a vector; a_times, gt_times:
+// A and G^T, for the weight gradient). The convolution they compute, 3x3 with stride and dilation 1, all NCHW:
 //   dst[b, o, y, x] = bias[o] + sum_{i, ky, kx} src[b, i, y + ky - pad_h, x + kx - pad_w] k[o, i, ky, kx]
 // with k = w (out_channels, in_channels, 3, 3), or when `flipped` w stored (in_channels, out_channels, 3, 3)
 // with its taps rotated by 180 degrees (a convolution's input gradient). Tile t of a chunk covers the M x M

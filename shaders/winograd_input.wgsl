@@ -1,7 +1,7 @@
 // The Winograd input transform: v[xi, i, t] = (B^T d B)[xi], d the ALPHA x ALPHA patch of src channel i that
 // tile t's outputs read (zero outside src), one invocation per (tile, channel); neighbouring invocations take
 // neighbouring tiles, so their writes to v are neighbours.
-// Prefixed with the generated header and winograd_common.wgsl.
+// Prefixed with a transform (winograd_f4.wgsl) and winograd_common.wgsl.
 // Dispatch: (ceil(tiles / WG), in_channels, 1).
 // Bindings: 0 uniform WinogradParams, 1 src, 2 v.
 

@@ -1,6 +1,6 @@
 // The Winograd output transform: the M x M output tile t of channel o is A^T m_t A plus the bias, m_t the
 // ALPHA x ALPHA values m[xi, o, t], one invocation per (tile, channel); outputs past dst's edge are dropped.
-// Prefixed with the generated header and winograd_common.wgsl.
+// Prefixed with a transform (winograd_f4.wgsl) and winograd_common.wgsl.
 // Dispatch: (ceil(tiles / WG), out_channels, 1).
 // Bindings: 0 uniform WinogradParams, 1 m, 2 bias (out_channels), 3 dst.
 

@@ -1,5 +1,5 @@
 // The Winograd kernel transform: u[xi, o, i] = (G k[o, i] G^T)[xi], one invocation per channel pair (o, i).
-// Prefixed with the generated header and winograd_common.wgsl.
+// Prefixed with a transform (winograd_f4.wgsl) and winograd_common.wgsl.
 // Dispatch: (ceil(out_channels * in_channels / WG), 1, 1).
 // Bindings: 0 uniform WinogradParams, 1 w, 2 u.
 

@@ -11,7 +11,7 @@ import weightGradImplicitGemmSource from '../../../shaders/conv2d_weight_grad_im
 import type { ConvGeometry } from '../contracts.js';
 import { UniformWriter, kernelOverride, registerGpuKernel, variantKernel, type KernelVariant } from './registry.js';
 import { registerTunable, sizeBucket, tunedCandidate } from './tuning.js';
-import { bestSharing, canShare, rowsPrelude, sharedName, type RowSharing } from './rows.js';
+import { bestSharing, canShare, hasSubgroups, rowsPrelude, sharedName, type RowSharing } from './rows.js';
 import { WINOGRAD_F4, winogradKernel, winogradSupports } from './winograd.js';
 // The rest of the family (pooling, upsampling).
 import './pool.js';
@@ -141,7 +141,8 @@ export function chooseConvKernel(kernel: ConvKernelName, g: ConvGeometry): ConvK
   // every conv variant reads a ConvGeometry alone (hasBias reaches the shader through the uniforms)
   const overridden = kernelOverride(kernel) as ConvKernel | undefined;
   if (overridden?.supports && !overridden.supports(g)) {
-    throw new Error(`${kernel}: ${overridden.name} cannot compute ${describeGeometry(g)}`);
+    const device = hasSubgroups() ? '' : ' on this device, which has no subgroups, or';
+    throw new Error(`${kernel}: ${overridden.name} cannot run${device} on ${describeGeometry(g)}`);
   }
   if (overridden) return overridden;
   const rule = winogradSupports(kernel, g) && Math.min(g.inChannels, g.outChannels) >= WINOGRAD_MIN_CHANNELS[kernel] ? WINOGRAD : null;
@@ -149,8 +150,10 @@ export function chooseConvKernel(kernel: ConvKernelName, g: ConvGeometry): ConvK
   return (bestSharing() === 'subgroup' ? convSubgroupKernels : convKernels)[kernel];
 }
 
+/** A call's geometry in conv2d's terms, for error messages. */
 const describeGeometry = (g: ConvGeometry) =>
-  `x (${g.batch}, ${g.inChannels}, ${g.inH}, ${g.inW}), w (${g.outChannels}, ${g.inChannels}, ${g.kernelH}, ${g.kernelW}), stride [${g.strideH}, ${g.strideW}], dilation [${g.dilationH}, ${g.dilationW}]`;
+  `x (${g.batch}, ${g.inChannels}, ${g.inH}, ${g.inW}), w (${g.outChannels}, ${g.inChannels}, ${g.kernelH}, ${g.kernelW}), ` +
+  `stride [${g.strideH}, ${g.strideW}], padding [${g.padH}, ${g.padW}], dilation [${g.dilationH}, ${g.dilationW}] (in conv2d's terms)`;
 
 /** The ConvParams record of shaders/conv_common.wgsl. */
 function convUniforms(g: ConvGeometry, hasBias = false): ArrayBuffer {

@@ -172,15 +172,18 @@ export class WebGpuBackend implements Backend, GpuRecorder {
     return result;
   }
 
-  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K]): void {
+  /** Records kernel `name`: one dispatch, or a composite variant's; `context` (a composite's name) prefixes the label. */
+  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K], context?: string): void {
     const kernel = gpuKernels[name];
     if (!kernel) throw new Error(`webgpu backend: kernel '${name}' has no WGSL implementation`);
-    if (!kernel.record?.(this, inputs, outputs, params)) this.dispatch(kernel, inputs, outputs, params, name);
+    if (kernel.record?.(this, inputs, outputs, params)) return;
+    const label = kernel.label?.(params) ?? name;
+    this.dispatch({ ...kernel, label: () => (context ? `${context}: ${label}` : label) }, inputs, outputs, params);
   }
 
   /** Records one dispatch of `kernel` (a composite variant's steps come here too). */
-  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P, name = 'kernel'): void {
-    const label = kernel.label?.(params) ?? name;
+  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P): void {
+    const label = kernel.label?.(params) ?? 'kernel';
     const count = kernel.workgroups(params);
     const workgroups = typeof count === 'number' ? spreadWorkgroups(count) : count;
     if (workgroups[0] * workgroups[1] * workgroups[2] === 0) return; // empty tensors: nothing to compute

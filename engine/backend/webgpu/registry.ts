@@ -26,11 +26,14 @@ export interface GpuDispatch<P> {
 
 export type GpuKernel<K extends KernelName> = GpuDispatch<KernelParams[K]>;
 
-/** The WebGPU backend as a composite variant records through it: temporaries, named kernels, dispatches of its own. */
+/**
+ * The WebGPU backend as a composite variant records through it: temporaries, named kernels (labelled
+ * `context: label`, so profiles and errors name the composite), and dispatches of its own.
+ */
 export interface GpuRecorder {
   alloc(n: number): Storage;
   free(storage: Storage): void;
-  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K]): void;
+  run<K extends KernelName>(name: K, inputs: Storage[], outputs: Storage[], params: KernelParams[K], context?: string): void;
   dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P): void;
 }
 

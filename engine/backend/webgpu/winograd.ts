@@ -6,8 +6,8 @@
 // the transformed tile, which the engine's matmul runs:
 //   M[xi] (C_out, T) = U[xi] (C_out, C_in) x V[xi] (C_in, T),    T the tiles.
 // F(4x4) (shaders/winograd_f4.wgsl) multiplies 36 times for 16 outputs where the direct sum multiplies 144
-// times (4x fewer; F(2x2), a rung of bench/ladder/conv.ts, 2.25x), at the price of rounding errors about 10x
-// the direct sum's (2e-4 on sums of 576 products of values in (-1, 1)). The steps, per chunk of images whose
+// times (4x fewer; F(2x2), a rung of bench/ladder/conv.ts, 2.25x), at the price of larger rounding errors
+// (bench/results/conv-lavapipe.md). The steps, per chunk of images whose
 // temporaries fit a storage binding: shaders/winograd_weights.wgsl (U, once), winograd_input.wgsl (V),
 // matmul, winograd_output.wgsl (Y plus bias). A 3x3 stride-1 convolution's input gradient is one too: the
 // convolution of dy with w's channel axes swapped and its taps rotated by 180 degrees, padded 2 - p. And as a
@@ -42,20 +42,20 @@ type Kernel = 'conv2d' | 'convTranspose2d' | 'conv2dWeightGrad';
  * The Winograd convolution a conv kernel's call is, in the kernels' terms (WinogradParams of
  * shaders/winograd_common.wgsl), all images in one chunk.
  */
-function winogradCall(t: WinogradTransform, kernel: Kernel, g: ConvGeometry & { hasBias?: boolean }) {
-  const [inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW] =
-    kernel === 'convTranspose2d'
-      ? [g.outChannels, g.inChannels, g.outH, g.outW, g.inH, g.inW, 2 - g.padH, 2 - g.padW]
-      : [g.inChannels, g.outChannels, g.inH, g.inW, g.outH, g.outW, g.padH, g.padW];
+function winogradCall(t: WinogradTransform, kernel: Kernel, g: ConvGeometry & { hasBias?: boolean }, name = '') {
+  const flipped = kernel === 'convTranspose2d';
+  const [inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW] = flipped
+    ? [g.outChannels, g.inChannels, g.outH, g.outW, g.inH, g.inW, 2 - g.padH, 2 - g.padW]
+    : [g.inChannels, g.outChannels, g.inH, g.inW, g.outH, g.outW, g.padH, g.padW];
   const [tilesH, tilesW] = [Math.ceil(dstH / t.m), Math.ceil(dstW / t.m)];
-  const tiles = g.batch * tilesH * tilesW;
-  return { t, inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW, tilesH, tilesW, firstImage: 0, tiles, hasBias: g.hasBias ?? false, flipped: kernel === 'convTranspose2d' };
+  const [firstImage, tiles, hasBias] = [0, g.batch * tilesH * tilesW, g.hasBias ?? false];
+  return { name, t, inChannels, outChannels, srcH, srcW, dstH, dstW, padH, padW, tilesH, tilesW, firstImage, tiles, hasBias, flipped };
 }
 
-/** One Winograd convolution, or one chunk of its images (firstImage on, `tiles` tiles). */
+/** One Winograd convolution (of the variant `name`), or one chunk of its images (firstImage on, `tiles` tiles). */
 type Call = ReturnType<typeof winogradCall>;
 
-/** Images per chunk: as many as keep V and M (ALPHA^2 x channels x tiles) within WINOGRAD_LIMITS.temporaryBytes. */
+/** Images per chunk: as many as keep V and M (ALPHA^2 x channels x tiles) within WINOGRAD_LIMITS.temporaryBytes (0: not one). */
 function imagesPerChunk(c: Call, batch: number): number {
   const bytesPerImage = 4 * (c.t.m + 2) ** 2 * Math.max(c.inChannels, c.outChannels) * c.tilesH * c.tilesW;
   return Math.min(batch, Math.floor(WINOGRAD_LIMITS.temporaryBytes / bytesPerImage));
@@ -69,7 +69,7 @@ function uniforms(c: Call): ArrayBuffer {
 
 function step(name: string, source: string, workgroups: (c: Call) => [number, number, number]): GpuDispatch<Call> {
   return {
-    label: (c) => `winograd_${name} F(${c.t.m}x${c.t.m})`,
+    label: (c) => `${c.name}: winograd_${name}`,
     source: (c) => c.t.source + commonSource + source,
     constants: () => ({ WG: WORKGROUP }),
     uniforms,
@@ -83,10 +83,14 @@ const outputStep = step('output', outputSource, (c) => [Math.ceil(c.tiles / WORK
 const dyStep = step('dy', dySource, (c) => [Math.ceil(c.tiles / WORKGROUP), c.outChannels, 1]);
 const weightGradStep = step('weight_grad', weightGradSource, (c) => [Math.ceil((c.outChannels * c.inChannels) / WORKGROUP), 1, 1]);
 
-/** Whether a call of conv kernel `kernel` is a 3x3 convolution of stride and dilation 1 whose chunks can hold an image. */
+/**
+ * Whether a call of conv kernel `kernel` is a 3x3 convolution of stride and dilation 1 whose temporaries fit:
+ * a chunk of one image, and the transformed weights (U, or the weight gradient's P: ALPHA^2 x C_out x C_in).
+ */
 export function winogradSupports(kernel: Kernel, g: ConvGeometry, t = WINOGRAD_F4): boolean {
   const plain = g.kernelH === 3 && g.kernelW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1;
-  return plain && imagesPerChunk(winogradCall(t, kernel, g), g.batch) >= 1;
+  const weightBytes = 4 * (t.m + 2) ** 2 * g.inChannels * g.outChannels;
+  return plain && weightBytes <= WINOGRAD_LIMITS.temporaryBytes && imagesPerChunk(winogradCall(t, kernel, g), g.batch) >= 1;
 }
 
 /** A conv kernel (conv2d, convTranspose2d: its input gradient, or the weight gradient) as a Winograd convolution with transform t. */
@@ -95,7 +99,7 @@ export function winogradKernel(kernel: Kernel, name: string, t: WinogradTransfor
     name,
     supports: (g) => winogradSupports(kernel, g, t),
     record: (gpu, inputs, [out], g) => {
-      const call = winogradCall(t, kernel, g);
+      const call = winogradCall(t, kernel, g, name);
       const chunk = imagesPerChunk(call, g.batch);
       const chunks = Array.from({ length: Math.ceil(g.batch / chunk) }, (_, i) => {
         const firstImage = i * chunk;
@@ -111,17 +115,18 @@ export function winogradKernel(kernel: Kernel, name: string, t: WinogradTransfor
  * M[xi] (C_out, T) = U[xi] (C_out, C_in) x V[xi] (C_in, T), and dst's tiles from M.
  */
 function recordConvolution(gpu: GpuRecorder, [src, w, bias]: Storage[], dst: Storage, call: Call, chunks: Call[]): void {
-  const [positions, K, M] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
-  const u = gpu.alloc(positions * M * K);
+  const [positions, cIn, cOut] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
+  const u = gpu.alloc(positions * cOut * cIn);
   gpu.dispatch(weightsStep, [w], [u], call);
   for (const part of chunks) {
-    const N = part.tiles;
-    const [v, m] = [gpu.alloc(positions * K * N), gpu.alloc(positions * M * N)];
+    const T = part.tiles;
+    const [v, products] = [gpu.alloc(positions * cIn * T), gpu.alloc(positions * cOut * T)];
     gpu.dispatch(inputStep, [src], [v], part);
-    gpu.run('matmul', [u, v], [m], { batch: positions, M, N, K, transA: false, transB: false, aBatchStride: M * K, bBatchStride: K * N });
-    gpu.dispatch(outputStep, [m, bias], [dst], part);
+    const params = { batch: positions, M: cOut, N: T, K: cIn, transA: false, transB: false, aBatchStride: cOut * cIn, bBatchStride: cIn * T };
+    gpu.run('matmul', [u, v], [products], params, call.name);
+    gpu.dispatch(outputStep, [products, bias], [dst], part);
     gpu.free(v);
-    gpu.free(m);
+    gpu.free(products);
   }
   gpu.free(u);
 }
@@ -131,14 +136,15 @@ function recordConvolution(gpu: GpuRecorder, [src, w, bias]: Storage[], dst: Sto
  * P[xi] (C_out, C_in) = DY[xi] (C_out, T) x V[xi]^T (T, C_in), and dw = G^T P G (added up over chunks).
  */
 function recordWeightGrad(gpu: GpuRecorder, [x, dy]: Storage[], dw: Storage, call: Call, chunks: Call[]): void {
-  const [positions, N, M] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
-  const p = gpu.alloc(positions * M * N);
+  const [positions, cIn, cOut] = [(call.t.m + 2) ** 2, call.inChannels, call.outChannels];
+  const p = gpu.alloc(positions * cOut * cIn);
   for (const part of chunks) {
-    const K = part.tiles;
-    const [v, dyt] = [gpu.alloc(positions * N * K), gpu.alloc(positions * M * K)];
+    const T = part.tiles;
+    const [v, dyt] = [gpu.alloc(positions * cIn * T), gpu.alloc(positions * cOut * T)];
     gpu.dispatch(inputStep, [x], [v], part);
     gpu.dispatch(dyStep, [dy], [dyt], part);
-    gpu.run('matmul', [dyt, v], [p], { batch: positions, M, N, K, transA: false, transB: true, aBatchStride: M * K, bBatchStride: N * K });
+    const params = { batch: positions, M: cOut, N: cIn, K: T, transA: false, transB: true, aBatchStride: cOut * T, bBatchStride: cIn * T };
+    gpu.run('matmul', [dyt, v], [p], params, call.name);
     gpu.dispatch(weightGradStep, [p], [dw], part);
     gpu.free(v);
     gpu.free(dyt);

@@ -1,9 +1,10 @@
 // WebGPU convolution kernels: the engine runs each of the three as an implicit GEMM
 // (shaders/*_implicit_gemm.wgsl, each prefixed with a rows prelude and shaders/conv_common.wgsl), blocked
 // per shape class by per-adapter tuning, its rows shared by subgroup shuffles where the device has
-// subgroups (rows.ts). The earlier rungs of each ladder (naive, register-tiled, stride-phase gathers) live in
-// bench/ladder/conv.ts; bench/conv checks every rung against the CPU reference and times it
-// (bench/results/conv-lavapipe.md).
+// subgroups (rows.ts), or, for 3x3 convolutions of stride 1 with enough channels, as a Winograd F(4x4, 3x3)
+// convolution (winograd.ts). The earlier rungs of each ladder (naive, register-tiled, stride-phase gathers,
+// Winograd F(2x2)) live in bench/ladder/conv.ts; bench/conv checks every rung against the CPU reference and
+// times it (bench/results/conv-lavapipe.md).
 import commonSource from '../../../shaders/conv_common.wgsl';
 import conv2dImplicitGemmSource from '../../../shaders/conv2d_implicit_gemm.wgsl';
 import convTranspose2dImplicitGemmSource from '../../../shaders/conv_transpose2d_implicit_gemm.wgsl';

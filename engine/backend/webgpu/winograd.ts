@@ -7,9 +7,8 @@
 //   M[xi] (C_out, T) = U[xi] (C_out, C_in) x V[xi] (C_in, T),    T the tiles.
 // F(4x4) (shaders/winograd_f4.wgsl) multiplies 36 times for 16 outputs where the direct sum multiplies 144
 // times (4x fewer; F(2x2), a rung of bench/ladder/conv.ts, 2.25x), at the price of larger rounding errors
-// (bench/results/conv-lavapipe.md). The steps, per chunk of images whose
-// temporaries fit a storage binding: shaders/winograd_weights.wgsl (U, once), winograd_input.wgsl (V),
-// matmul, winograd_output.wgsl (Y plus bias). A 3x3 stride-1 convolution's input gradient is one too: the
+// (bench/results/conv-lavapipe.md). The steps, per chunk of images whose temporaries fit a storage binding:
+// shaders/winograd_weights.wgsl (U, once), winograd_input.wgsl (V), matmul, winograd_output.wgsl (Y plus bias). A 3x3 stride-1 convolution's input gradient is one too: the
 // convolution of dy with w's channel axes swapped and its taps rotated by 180 degrees, padded 2 - p. And as a
 // tile's output is linear in U, the weight gradient is G^T [ sum over tiles (A dy_t A^T) . V_t ] G: per chunk
 // V, winograd_dy.wgsl (the A dy_t A^T), ALPHA^2 products DY[xi] (C_out, T) x V[xi]^T, winograd_weight_grad.wgsl.

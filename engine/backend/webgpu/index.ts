@@ -178,12 +178,11 @@ export class WebGpuBackend implements Backend, GpuRecorder {
     if (!kernel) throw new Error(`webgpu backend: kernel '${name}' has no WGSL implementation`);
     if (kernel.record?.(this, inputs, outputs, params)) return;
     const label = kernel.label?.(params) ?? name;
-    this.dispatch({ ...kernel, label: () => (context ? `${context}: ${label}` : label) }, inputs, outputs, params);
+    this.dispatch(kernel, inputs, outputs, params, context ? `${context}: ${label}` : label);
   }
 
-  /** Records one dispatch of `kernel` (a composite variant's steps come here too). */
-  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P): void {
-    const label = kernel.label?.(params) ?? 'kernel';
+  /** Records one dispatch of `kernel` (a composite variant's steps come here too), labelled `label`. */
+  dispatch<P>(kernel: GpuDispatch<P>, inputs: Storage[], outputs: Storage[], params: P, label = kernel.label?.(params) ?? 'kernel'): void {
     const count = kernel.workgroups(params);
     const workgroups = typeof count === 'number' ? spreadWorkgroups(count) : count;
     if (workgroups[0] * workgroups[1] * workgroups[2] === 0) return; // empty tensors: nothing to compute
